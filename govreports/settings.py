@@ -1,0 +1,69 @@
+"""The one typed settings object. Read from the environment (``GOVREPORTS_*``) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVREPORTS_", env_file=".env", extra="ignore")
+
+    # Object store. Unset endpoint = AWS; credentials come from the standard AWS chain
+    # unless given here (the embedded default sets dummy ones for its local server).
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    aws_access_key_id: SecretStr | None = None
+    aws_secret_access_key: SecretStr | None = None
+    bucket: str = "govreports"
+    raw_prefix: str = "raw/"
+    curated_prefix: str = "curated/"
+    quarantine_prefix: str = "quarantine/"
+    quality_prefix: str = "quality/"
+    state_prefix: str = "state/"
+
+    # Triggering.
+    source: Literal["poll", "sqs"] = "poll"
+    sqs_queue_url: str | None = None
+    poll_interval_seconds: float = 1.0
+    batch_window_seconds: float = 1.0
+    max_batch_objects: int = 200
+    ingest_deployment: str = "ingest/ingest"
+
+    # Input limits: larger objects are quarantined without being read whole.
+    max_object_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+
+    # Publishing.
+    commit_retries: int = 8
+
+    # Severity policy: which rule ids quarantine, fail or only warn (report-formats.md §4).
+    critical_rules: tuple[str, ...] = ("C1", "C2", "C3", "C4")
+    consistency_rules: tuple[str, ...] = (
+        "R1", "R2", "R3", "R4", "R5", "R6", "R7",
+        "P1", "P2", "P3", "P5", "P6", "P7", "P8", "P10",
+    )
+
+    def storage_options(self) -> dict[str, str]:
+        """delta-rs storage options for the same endpoint and credentials as boto3."""
+        opts: dict[str, str] = {"AWS_REGION": self.s3_region}
+        if self.s3_endpoint_url:
+            opts["AWS_ENDPOINT_URL"] = self.s3_endpoint_url
+            opts["AWS_ALLOW_HTTP"] = "true"
+            # Stores without DynamoDB locking: rely on conditional PUT (If-None-Match / etag).
+            opts["conditional_put"] = "etag"
+            opts["AWS_S3_ALLOW_UNSAFE_RENAME"] = "true"
+        if self.aws_access_key_id and self.aws_secret_access_key:
+            opts["AWS_ACCESS_KEY_ID"] = self.aws_access_key_id.get_secret_value()
+            opts["AWS_SECRET_ACCESS_KEY"] = self.aws_secret_access_key.get_secret_value()
+        return opts
+
+    def table_uri(self, table: str) -> str:
+        return f"s3://{self.bucket}/{self.curated_prefix}{table}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

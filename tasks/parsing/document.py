@@ -1,0 +1,38 @@
+"""What a file reader hands to the extractors: normalized text lines plus any real table cells.
+
+Readers (txt, html, pdf, docx) differ in what they can recover: a flattened
+page gives only text; an HTML or Word table gives its cells. Extractors work
+on this one shape, so every format goes through the same label matching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class TableRow:
+    """One row of a real table, rowspan/colspan already expanded into repeated cells."""
+
+    cells: list[str]
+    line: int  # 1-based line of ``Document.lines`` where this row is rendered
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[TableRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    kind: str  # txt | html | pdf | docx
+    lines: list[str]  # normalized text, one entry per line; fact ``line`` numbers index this (1-based)
+    tables: list[Table] = field(default_factory=list)
+    # Metadata the container states outside the body: crawler header fields (标题, 发布时间,
+    # 发布机构), HTML <title>/<meta>, PDF document info. Keys are free-form, values raw text.
+    meta: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
