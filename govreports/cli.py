@@ -1,0 +1,54 @@
+"""The ``govreports`` command.
+
+Each subcommand lives in ``govreports/commands/<name>.py`` and exposes
+``HELP: str``, ``add_arguments(parser)`` and ``run(args) -> int``. Those modules
+import only the standard library at top level and pull in heavy packages
+(prefect, great_expectations, pandas) inside ``run``, so ``govreports --help``
+and ``govreports parse`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = (
+    "parse",
+    "check",
+    "eval",
+    "samples",
+    "demo",
+    "watch",
+    "reconcile",
+    "audit",
+    "deploy",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govreports",
+        description="Turn government information-disclosure annual reports into a curated dataset.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"govreports.commands.{name}")
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
