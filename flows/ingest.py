@@ -1,0 +1,96 @@
+"""``ingest``: fetch → parse → validate → publish for one batch of raw objects.
+
+Wiring only: the work is in ``tasks/``. One task per stage per batch (not per
+report): a submitted task costs tens of milliseconds, a report a few.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+from prefect.runtime import flow_run
+
+from govreports.settings import get_settings
+from tasks import stages
+
+# I/O stages retry with backoff: the object store or a commit can fail transiently.
+_IO = {"retries": 4, "retry_delay_seconds": [1, 2, 5, 10], "cache_policy": NO_CACHE}
+
+
+@task(name="fetch", **_IO)
+def fetch(keys: list[str]) -> stages.Fetched:
+    return stages.fetch(get_settings(), keys)
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(fetched: stages.Fetched) -> stages.Parsed:
+    return stages.parse(fetched, get_settings())
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(parsed: stages.Parsed) -> stages.Validated:
+    return stages.validate(get_settings(), parsed)
+
+
+@task(name="publish", **_IO)
+def publish(validated: stages.Validated, run_id: str) -> stages.Published:
+    return stages.publish(get_settings(), validated, run_id)
+
+
+@task(name="quality-report", cache_policy=NO_CACHE)
+def quality_report(published: stages.Published, run_id: str) -> str | None:
+    return stages.quality_report(get_settings(), published, run_id)
+
+
+@flow(name="ingest", log_prints=False, persist_result=False)
+def ingest(keys: list[str]) -> dict[str, Any]:
+    """Ingest the current version of each object key under the raw prefix."""
+    run_id = str(flow_run.get_id() or "local")
+    fetched = fetch(keys)
+    parsed = parse(fetched)
+    validated = validate(parsed)
+    published = publish(validated, run_id)
+    url = quality_report(published, run_id)
+    announce(published, url)
+    summary = published.summary()
+    get_run_logger().info("ingest %s", summary)
+    return summary
+
+
+def announce(published: stages.Published, quality_url: str | None) -> None:
+    """Events downstream flows can trigger on, and artifacts a maintainer sees on the run."""
+    bucket = get_settings().bucket
+    for it in published.items:
+        if it.ref.key in published.result.published:
+            emit_event(
+                event="govreports.report.published",
+                resource={"prefect.resource.id": f"s3://{bucket}/{it.ref.key}"},
+                payload={
+                    "etag": it.ref.etag,
+                    "report_id": it.report.report_id,
+                    "quality_status": it.status,
+                    "failed_rules": list(it.failed_rules),
+                },
+            )
+    for q in published.quarantined:
+        emit_event(
+            event="govreports.report.quarantined",
+            resource={"prefect.resource.id": f"s3://{bucket}/{q.ref.key}"},
+            payload={"etag": q.ref.etag, "stage": q.stage, "code": q.code, "reason": q.reason},
+        )
+    summary = published.summary()
+    link = f"[quality report]({quality_url})" if quality_url else "no quality report written"
+    create_markdown_artifact(
+        key="ingest-summary",
+        markdown=stages.summary_markdown(summary, link),
+        description="What this ingest run published, failed and quarantined",
+    )
+    create_table_artifact(
+        key="ingest-outcomes",
+        table=stages.outcome_table(published),
+        description="One row per object of the batch",
+    )

@@ -1,0 +1,54 @@
+"""``reconcile``: start ingestion for every raw object that has no outcome at its current etag.
+
+Notifications can be lost (a dropped SQS message, a watcher that was down, a
+503 on run creation); this scheduled flow is the safety net.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from govreports.settings import get_settings
+from tasks.audit import Audit, audit
+from tasks.fetch import S3ObjectStore
+from tasks.publish import Curated
+
+
+@task(name="audit", retries=3, retry_delay_seconds=[1, 5, 10], cache_policy=NO_CACHE)
+def find_missing() -> Audit:
+    settings = get_settings()
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    return audit(curated)
+
+
+@flow(name="reconcile", persist_result=False)
+def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str, Any]:
+    """``deployment`` starts ``ingest`` runs through the API; ``inline`` ingests here, as a subflow."""
+    from flows.ingest import ingest
+    from flows.watcher import deployment_launcher, idempotency_key
+
+    settings = get_settings()
+    found = find_missing()
+    missing = found.missing
+    size = settings.max_batch_objects
+    chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+    if mode == "inline":
+        for chunk in chunks:
+            ingest([r.key for r in chunk])
+    else:
+        launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
+        for chunk in chunks:
+            launch([r.key for r in chunk], "reconcile-" + idempotency_key(settings.bucket, chunk))
+    summary = {
+        "objects": found.objects,
+        "published": len(found.published),
+        "quarantined": len(found.quarantined),
+        "missing": len(missing),
+        "started_runs": len(chunks),
+    }
+    get_run_logger().info("reconcile %s", summary)
+    return summary

@@ -1,0 +1,158 @@
+"""The watcher: a long-running loop that turns object arrivals into ``ingest`` runs.
+
+Arrivals within ``batch_window_seconds`` of the first one go into one run (up
+to ``max_batch_objects``), so a burst of uploads costs a few flow runs rather
+than one each. Each run is created with an idempotency key made of the object
+versions it carries, so a re-delivered notification does not start a second
+run; publish is idempotent besides. Messages are acknowledged only after the
+run exists. A failure to create a run is logged and retried on the next turn;
+it never stops the loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from govreports.settings import Settings
+from tasks.fetch import ObjectRef
+from tasks.sources import Arrival, Source
+
+log = logging.getLogger("govreports.watcher")
+
+Launch = Callable[[list[str], str], None]
+
+
+def idempotency_key(bucket: str, refs: Sequence[ObjectRef]) -> str:
+    versions = sorted(f"{bucket}/{r.version_id}" for r in refs)
+    if len(versions) == 1:
+        return versions[0]
+    digest = hashlib.sha256("\n".join(versions).encode()).hexdigest()[:32]
+    return f"{bucket}/batch-{len(versions)}-{digest}"
+
+
+def deployment_launcher(deployment: str, bucket: str) -> Launch:
+    """Start ``ingest`` through the Prefect API and announce each object as an event."""
+    from prefect.deployments import run_deployment
+    from prefect.events import emit_event
+
+    def launch(keys: list[str], key: str) -> None:
+        run = run_deployment(
+            deployment,
+            parameters={"keys": keys},
+            timeout=0,
+            idempotency_key=key,
+            as_subflow=False,
+            tags=["govreports", "watcher"],
+        )
+        for k in keys:
+            emit_event(
+                event="govreports.object.received",
+                resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
+                related=[
+                    {"prefect.resource.id": f"prefect.flow-run.{run.id}", "prefect.resource.role": "flow-run"}
+                ],
+            )
+
+    return launch
+
+
+@dataclass
+class Watcher:
+    source: Source
+    launch: Launch
+    bucket: str
+    window: float = 1.0
+    max_batch: int = 200
+    poll_interval: float = 1.0
+    pending: dict[str, Arrival] = field(default_factory=dict)
+    first_arrival: float | None = None
+    launched_runs: int = 0
+    launched_objects: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, source: Source, launch: Launch) -> Watcher:
+        return cls(
+            source=source,
+            launch=launch,
+            bucket=settings.bucket,
+            window=settings.batch_window_seconds,
+            max_batch=settings.max_batch_objects,
+            poll_interval=settings.poll_interval_seconds,
+        )
+
+    def step(self, now: float | None = None) -> int:
+        """Receive once and launch whatever batch is due; return the objects launched."""
+        try:
+            arrivals = self.source.receive(self.poll_interval)
+        except Exception:
+            log.exception("receiving from the source failed; retrying next turn")
+            arrivals = []
+        for a in arrivals:
+            self.pending.setdefault(a.ref.version_id, a)
+        now = time.monotonic() if now is None else now
+        if self.pending and self.first_arrival is None:
+            self.first_arrival = now
+        due = self.first_arrival is not None and (
+            now - self.first_arrival >= self.window or len(self.pending) >= self.max_batch
+        )
+        return self.flush() if due else 0
+
+    def flush(self) -> int:
+        launched = 0
+        batch = list(self.pending.values())
+        while batch:
+            chunk, batch = batch[: self.max_batch], batch[self.max_batch :]
+            refs = [a.ref for a in chunk]
+            try:
+                self.launch([r.key for r in refs], idempotency_key(self.bucket, refs))
+            except Exception:
+                log.exception("starting an ingest run failed; will retry %d objects", len(chunk))
+                return launched
+            self.source.ack(chunk)
+            for a in chunk:
+                self.pending.pop(a.ref.version_id, None)
+            launched += len(chunk)
+            self.launched_runs += 1
+        self.launched_objects += launched
+        self.first_arrival = None
+        return launched
+
+    def run(self, stop: threading.Event) -> None:
+        log.info("watching s3://%s (window %.1fs, batch ≤ %d)", self.bucket, self.window, self.max_batch)
+        while not stop.is_set():
+            started = time.monotonic()
+            self.step()
+            # Poll sources return at once; pace them. SQS long-polls by itself.
+            rest = self.poll_interval - (time.monotonic() - started)
+            if rest > 0:
+                stop.wait(min(rest, self.window if self.pending else rest))
+        if self.pending:
+            self.flush()
+
+
+def make_source(settings: Settings) -> Source:
+    from tasks.fetch import S3ObjectStore
+
+    if settings.source == "sqs":
+        import boto3
+
+        from tasks.sources import SqsSource
+
+        if not settings.sqs_queue_url:
+            raise SystemExit("GOVREPORTS_SQS_QUEUE_URL must be set for --source sqs")
+        kwargs = {"region_name": settings.s3_region}
+        if settings.s3_endpoint_url:
+            kwargs["endpoint_url"] = settings.s3_endpoint_url
+        if settings.aws_access_key_id and settings.aws_secret_access_key:
+            kwargs["aws_access_key_id"] = settings.aws_access_key_id.get_secret_value()
+            kwargs["aws_secret_access_key"] = settings.aws_secret_access_key.get_secret_value()
+        return SqsSource(boto3.client("sqs", **kwargs), settings.sqs_queue_url, settings.bucket, settings.raw_prefix)
+    from tasks.sources import PollSource
+
+    store = S3ObjectStore.from_settings(settings)
+    return PollSource(store, settings.raw_prefix, f"{settings.state_prefix}watcher-cursor.json")

@@ -1,0 +1,271 @@
+"""The curated tables of data-contract.md §3: their Arrow schemas and how rows are built.
+
+``reports``, ``facts`` and ``rule_results`` are the contract. ``outcomes`` is
+the pipeline's own ledger: one row per raw object key with the etag it last
+processed and what became of it (published or quarantined). The audit, the
+reconcile flow and the tests read it to prove that nothing was lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from tasks.models import PARSER_VERSION, Report
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tasks.fetch import ObjectRef
+
+PARTITION = "report_year"
+
+_STR = pa.string()
+_TS = pa.timestamp("us", tz="UTC")
+_LIST = pa.list_(pa.string())
+
+REPORTS = pa.schema(
+    [
+        ("report_id", _STR),
+        ("schema_version", _STR),
+        ("title", _STR),
+        ("agency", _STR),
+        ("report_year", pa.int32()),
+        ("format", _STR),
+        ("published_on", pa.date32()),
+        ("signed_on", pa.date32()),
+        ("province", _STR),
+        ("city", _STR),
+        ("county", _STR),
+        ("sections", _LIST),
+        ("notes", _LIST),
+        ("bucket", _STR),
+        ("key", _STR),
+        ("etag", _STR),
+        ("size_bytes", pa.int64()),
+        ("parser_version", _STR),
+        ("ingested_at", _TS),
+        ("run_id", _STR),
+        ("quality_status", _STR),
+        ("failed_rules", _LIST),
+        ("warned_rules", _LIST),
+        ("applications_received", pa.int64()),
+        ("applications_carried_forward", pa.int64()),
+        ("reconsideration_total", pa.int64()),
+        ("litigation_total", pa.int64()),
+        ("proactive_items", pa.int64()),
+        ("text", _STR),
+    ]
+)
+
+FACTS = pa.schema(
+    [
+        ("report_id", _STR),
+        ("report_year", pa.int32()),
+        ("table", _STR),
+        ("row", _STR),
+        ("column", _STR),
+        ("value", pa.float64()),
+        ("unit", _STR),
+        ("approximate", pa.bool_()),
+        ("raw", _STR),
+        ("line", pa.int32()),
+    ]
+)
+
+RULE_RESULTS = pa.schema(
+    [
+        ("report_id", _STR),
+        ("report_year", pa.int32()),
+        ("rule_id", _STR),
+        ("severity", _STR),
+        ("passed", pa.bool_()),
+        ("observed", _STR),
+        ("expected", _STR),
+        ("detail", _STR),
+        ("line", pa.int32()),
+        ("table", _STR),
+    ]
+)
+
+OUTCOMES = pa.schema(
+    [
+        ("key", _STR),
+        ("etag", _STR),
+        ("last_modified", _TS),
+        ("outcome", _STR),  # published | quarantined
+        ("report_id", _STR),
+        ("stage", _STR),
+        ("reason", _STR),
+        ("run_id", _STR),
+        ("at", _TS),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    name: str
+    schema: pa.Schema
+    partition_by: tuple[str, ...]
+
+
+TABLES: dict[str, TableSpec] = {
+    "reports": TableSpec("reports", REPORTS, (PARTITION,)),
+    "facts": TableSpec("facts", FACTS, (PARTITION,)),
+    "rule_results": TableSpec("rule_results", RULE_RESULTS, (PARTITION,)),
+    "outcomes": TableSpec("outcomes", OUTCOMES, ()),
+}
+
+# Headline numbers, first source that states them wins: the table, then the prose.
+_HEADLINES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "applications_received": (
+        ("applications", "new_received", "total"),
+        ("legacy_stats", "applications_received", "value"),
+        ("text", "applications_received", "value"),
+    ),
+    "applications_carried_forward": (("applications", "carried_forward", "total"),),
+    "reconsideration_total": (
+        ("review_litigation", "reconsideration", "total"),
+        ("legacy_stats", "reconsideration_total", "value"),
+        ("text", "reconsideration_total", "value"),
+    ),
+    "proactive_items": (
+        ("legacy_stats", "proactive_items", "value"),
+        ("text", "proactive_items", "value"),
+    ),
+}
+_LITIGATION_PARTS = (
+    ("review_litigation", "litigation_direct", "total"),
+    ("review_litigation", "litigation_after_reconsideration", "total"),
+)
+_LITIGATION_FALLBACK = (
+    ("legacy_stats", "litigation_total", "value"),
+    ("text", "litigation_total", "value"),
+)
+
+
+def headline_numbers(report: Report) -> dict[str, int | None]:
+    values = {f.key: f.value for f in report.facts}
+
+    def first(keys: Iterable[tuple[str, str, str]]) -> int | None:
+        for k in keys:
+            if k in values:
+                return int(values[k])
+        return None
+
+    out = {name: first(keys) for name, keys in _HEADLINES.items()}
+    parts = [values[k] for k in _LITIGATION_PARTS if k in values]
+    out["litigation_total"] = int(sum(parts)) if parts else first(_LITIGATION_FALLBACK)
+    return out
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicted:
+    """A parsed report with its source object and what validation decided."""
+
+    report: Report
+    ref: ObjectRef
+    status: str  # pass | warn | fail
+    failed_rules: tuple[str, ...] = ()
+    warned_rules: tuple[str, ...] = ()
+
+
+def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Table:
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for it in items:
+        r = it.report
+        rows.append(
+            {
+                "report_id": r.report_id,
+                "schema_version": r.schema_version,
+                "title": r.title,
+                "agency": r.agency,
+                "report_year": r.report_year,
+                "format": r.format,
+                "published_on": _date(r.published_on),
+                "signed_on": _date(r.signed_on),
+                "province": r.region.province,
+                "city": r.region.city,
+                "county": r.region.county,
+                "sections": list(r.sections),
+                "notes": list(r.notes),
+                "bucket": bucket,
+                "key": it.ref.key,
+                "etag": it.ref.etag,
+                "size_bytes": it.ref.size,
+                "parser_version": PARSER_VERSION,
+                "ingested_at": now,
+                "run_id": run_id,
+                "quality_status": it.status,
+                "failed_rules": list(it.failed_rules),
+                "warned_rules": list(it.warned_rules),
+                **headline_numbers(r),
+                "text": r.text,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=REPORTS)
+
+
+def fact_rows(reports: Sequence[Report]) -> pa.Table:
+    rows = [
+        {
+            "report_id": r.report_id,
+            "report_year": r.report_year,
+            "table": f.table,
+            "row": f.row,
+            "column": f.column,
+            "value": float(f.value),
+            "unit": f.unit,
+            "approximate": f.approximate,
+            "raw": f.raw,
+            "line": f.line,
+        }
+        for r in reports
+        for f in r.facts
+    ]
+    return pa.Table.from_pylist(rows, schema=FACTS)
+
+
+def rule_result_rows(frame: pd.DataFrame | None, years: dict[str, int | None]) -> pa.Table:
+    """``frame`` is validation's rule_results; report_year is joined in for partitioning."""
+    if frame is None or frame.empty:
+        return RULE_RESULTS.empty_table()
+    rows = []
+    for rec in frame.to_dict("records"):
+        line = rec.get("line")
+        rows.append(
+            {
+                "report_id": rec["report_id"],
+                "report_year": years.get(str(rec["report_id"])),
+                "rule_id": str(rec["rule_id"]),
+                "severity": str(rec["severity"]),
+                "passed": bool(rec["passed"]),
+                "observed": _text(rec.get("observed")),
+                "expected": _text(rec.get("expected")),
+                "detail": _text(rec.get("detail")),
+                "line": None if line is None or line != line else int(line),
+                "table": _text(rec.get("table")),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=RULE_RESULTS)
+
+
+def _text(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return str(v)

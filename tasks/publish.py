@@ -1,0 +1,313 @@
+"""Publish a validated batch: Delta commits for the curated tables, quarantine records.
+
+Order of commits, and why: ``facts`` and ``rule_results`` first, then
+``reports``, then ``outcomes``. ``reports`` is what consumers enter by, so a
+report becomes visible only once its facts are in; ``outcomes`` is the ledger
+the audit reads, so an object counts as done only once everything else is
+committed. A crash anywhere in between leaves the object without an outcome,
+and the next run (or reconcile) redoes the batch; every write replaces rows by
+key (``report_id`` / ``key``), so a redo never duplicates.
+
+Each commit replaces the batch's keys in one Delta transaction (overwrite with
+a predicate), so readers never see half of it. Concurrent publishers conflict
+at commit time; the whole publish is then retried against the new table state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from tasks.curated import (
+    OUTCOMES,
+    TABLES,
+    Verdicted,
+    fact_rows,
+    report_rows,
+    rule_result_rows,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from govreports.settings import Settings
+    from tasks.fetch import ObjectRef, S3ObjectStore
+    from tasks.models import Report
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    ref: ObjectRef
+    stage: str  # fetch | parse | validate
+    code: str
+    reason: str
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class PublishResult:
+    published: list[str] = field(default_factory=list)  # object keys
+    quarantined: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # an older version than the one on record
+    attempts: int = 0
+    seconds: float = 0.0
+    table_versions: dict[str, int] = field(default_factory=dict)
+
+
+def _quote(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(set(values)))
+
+
+class Curated:
+    """The curated zone: Delta tables plus quarantine records, on one S3 endpoint."""
+
+    def __init__(self, settings: Settings, store: S3ObjectStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.options = settings.storage_options()
+
+    def uri(self, table: str) -> str:
+        return self.settings.table_uri(table)
+
+    def ensure_tables(self) -> None:
+        from deltalake import DeltaTable
+
+        for spec in TABLES.values():
+            DeltaTable.create(
+                self.uri(spec.name),
+                spec.schema,
+                mode="ignore",
+                partition_by=list(spec.partition_by) or None,
+                storage_options=self.options,
+            )
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        from deltalake import DeltaTable
+
+        dt = DeltaTable(self.uri(table), storage_options=self.options)
+        return dt.to_pyarrow_table(columns=columns)
+
+    def outcomes(self) -> dict[str, dict[str, Any]]:
+        """key → its outcome row (the latest processed version of that key)."""
+        rows = self.read("outcomes").to_pylist()
+        return {r["key"]: r for r in rows}
+
+    def quarantine_key(self, key: str) -> str:
+        raw = self.settings.raw_prefix
+        rel = key[len(raw) :] if key.startswith(raw) else key
+        return f"{self.settings.quarantine_prefix}{rel}.json"
+
+    def publish(
+        self,
+        items: Sequence[Verdicted],
+        quarantined: Sequence[Quarantined],
+        rule_results: pd.DataFrame | None,
+        run_id: str,
+    ) -> PublishResult:
+        from deltalake.exceptions import CommitFailedError
+
+        start = time.perf_counter()
+        delay = 0.2
+        for attempt in range(1, self.settings.commit_retries + 1):
+            try:
+                result = self._publish_once(items, quarantined, rule_results, run_id)
+            except CommitFailedError:
+                if attempt == self.settings.commit_retries:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            result.attempts = attempt
+            result.seconds = time.perf_counter() - start
+            return result
+        raise AssertionError("unreachable")
+
+    def _publish_once(
+        self,
+        items: Sequence[Verdicted],
+        quarantined: Sequence[Quarantined],
+        rule_results: pd.DataFrame | None,
+        run_id: str,
+    ) -> PublishResult:
+        from deltalake import DeltaTable, write_deltalake
+
+        result = PublishResult()
+        known = self.outcomes()
+        items = [it for it in items if not self._stale(it.ref, known, result)]
+        quarantined = [q for q in quarantined if not self._stale(q.ref, known, result)]
+        # The same bytes under several keys (or twice in a batch) are one report.
+        unique: dict[str, Verdicted] = {}
+        for it in items:
+            unique.setdefault(it.report.report_id, it)
+
+        batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
+        new_ids = set(unique)
+        old_ids = {
+            known[k]["report_id"] for k in batch_keys if k in known and known[k]["report_id"]
+        } - new_ids
+        still_used = {
+            row["report_id"] for k, row in known.items() if k not in batch_keys and row["report_id"]
+        }
+        dropped = old_ids - still_used
+        existing = self._existing_report_ids(new_ids)
+        to_write = {rid: it for rid, it in unique.items() if rid not in existing}
+        touched = set(to_write) | dropped
+
+        reports = [it.report for it in to_write.values()]
+        years = {r.report_id: r.report_year for r in reports}
+        frame = None
+        if rule_results is not None and not rule_results.empty:
+            frame = rule_results[rule_results["report_id"].isin(list(to_write))]
+        tables: list[tuple[str, pa.Table]] = [
+            ("facts", fact_rows(reports)),
+            ("rule_results", rule_result_rows(frame, years)),
+            ("reports", report_rows(list(to_write.values()), self.settings.bucket, run_id)),
+        ]
+        if touched:
+            predicate = f"report_id IN ({_quote(touched)})"
+            for name, data in tables:
+                self._replace(name, data, predicate, write_deltalake, DeltaTable)
+
+        now = datetime.now(UTC)
+        outcome_rows = [
+            {
+                "key": it.ref.key,
+                "etag": it.ref.etag,
+                "last_modified": it.ref.last_modified,
+                "outcome": "published",
+                "report_id": it.report.report_id,
+                "stage": "publish",
+                "reason": None,
+                "run_id": run_id,
+                "at": now,
+            }
+            for it in {it.ref.key: it for it in items}.values()
+        ]
+        for q in quarantined:
+            self.store.put_json(self.quarantine_key(q.ref.key), quarantine_record(q, run_id, now))
+        outcome_rows += [
+            {
+                "key": q.ref.key,
+                "etag": q.ref.etag,
+                "last_modified": q.ref.last_modified,
+                "outcome": "quarantined",
+                "report_id": None,
+                "stage": q.stage,
+                "reason": f"{q.code}: {q.reason}",
+                "run_id": run_id,
+                "at": now,
+            }
+            for q in {q.ref.key: q for q in quarantined}.values()
+        ]
+        if outcome_rows:
+            data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
+            keys = {r["key"] for r in outcome_rows}
+            self._replace("outcomes", data, f"key IN ({_quote(keys)})", write_deltalake, DeltaTable)
+        # A key that was quarantined before and now published: its old record no longer applies.
+        for it in items:
+            prior = known.get(it.ref.key)
+            if prior and prior["outcome"] == "quarantined":
+                self.store.delete(self.quarantine_key(it.ref.key))
+        result.published = sorted({it.ref.key for it in items})
+        result.quarantined = sorted({q.ref.key for q in quarantined})
+        return result
+
+    def _stale(self, ref: ObjectRef, known: dict[str, dict[str, Any]], result: PublishResult) -> bool:
+        """An older version of a key must never replace a newer one already on record."""
+        prior = known.get(ref.key)
+        if not prior or prior["etag"] == ref.etag:
+            return False
+        if prior["last_modified"] and ref.last_modified and ref.last_modified < prior["last_modified"]:
+            result.superseded.append(ref.key)
+            return True
+        return False
+
+    def _existing_report_ids(self, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        import pyarrow.compute as pc
+
+        reports = self.read("reports", columns=["report_id"])
+        mask = pc.is_in(reports["report_id"], value_set=pa.array(sorted(ids)))
+        return set(reports.filter(mask)["report_id"].to_pylist())
+
+    def _replace(self, name: str, data: pa.Table, predicate: str, write: Any, table: Any) -> None:
+        spec = TABLES[name]
+        if data.num_rows:
+            write(
+                self.uri(name),
+                data,
+                mode="overwrite",
+                predicate=predicate,
+                partition_by=list(spec.partition_by) or None,
+                storage_options=self.options,
+            )
+        else:
+            table(self.uri(name), storage_options=self.options).delete(predicate)
+
+    def previous_reports(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Report]:
+        """Earlier published reports of the given (agency, year) pairs, for the cross-year rules."""
+        from tasks.models import Fact, Region
+        from tasks.models import Report as ReportModel
+
+        wanted = set(pairs)
+        if not wanted:
+            return {}
+        agencies = {a for a, _ in wanted}
+        reports = self.read("reports").to_pylist()
+        hits = {
+            (r["agency"], r["report_year"]): r
+            for r in reports
+            if r["agency"] in agencies and (r["agency"], r["report_year"]) in wanted
+        }
+        if not hits:
+            return {}
+        ids = {r["report_id"] for r in hits.values()}
+        facts: dict[str, list[Fact]] = {}
+        for f in self.read("facts").to_pylist():
+            if f["report_id"] in ids:
+                value = f["value"]
+                facts.setdefault(f["report_id"], []).append(
+                    Fact(
+                        table=f["table"],
+                        row=f["row"],
+                        column=f["column"],
+                        value=int(value) if float(value).is_integer() else value,
+                        unit=f["unit"],
+                        approximate=bool(f["approximate"]),
+                        raw=f["raw"] or "",
+                        line=f["line"],
+                    )
+                )
+        out: dict[tuple[str, int], Report] = {}
+        for pair, r in hits.items():
+            out[pair] = ReportModel(
+                report_id=r["report_id"],
+                title=r["title"],
+                agency=r["agency"],
+                report_year=r["report_year"],
+                format=r["format"],
+                region=Region(r["province"], r["city"], r["county"]),
+                facts=facts.get(r["report_id"], []),
+                text=r["text"] or "",
+            )
+        return out
+
+
+def quarantine_record(q: Quarantined, run_id: str, at: datetime) -> dict[str, Any]:
+    return {
+        "key": q.ref.key,
+        "etag": q.ref.etag,
+        "size_bytes": q.ref.size,
+        "stage": q.stage,
+        "code": q.code,
+        "reason": q.reason,
+        "rule_ids": list(q.rule_ids),
+        "run_id": run_id,
+        "quarantined_at": at.isoformat(),
+    }

@@ -1,0 +1,233 @@
+"""The four stages at batch level: what the ``ingest`` flow's tasks call.
+
+Each function takes the previous stage's value and returns the next, so the
+flow reads top to bottom. Per-object failures never raise: they become
+``Quarantined`` entries with the stage and reason, and travel on to publish.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tasks.curated import Verdicted
+from tasks.fetch import Fetched as FetchedObject
+from tasks.fetch import ObjectRef, S3ObjectStore
+from tasks.models import ParseError, Report
+from tasks.publish import Curated, PublishResult, Quarantined
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from govreports.settings import Settings
+
+_FETCH_THREADS = 8
+
+
+@dataclass(slots=True)
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, start: float) -> None:
+        self.seconds[stage] = round(time.perf_counter() - start, 4)
+
+
+@dataclass(slots=True)
+class Fetched:
+    objects: list[FetchedObject]
+    quarantined: list[Quarantined]
+    skipped: list[str]  # keys whose current version already has an outcome
+    timings: Timings
+
+
+@dataclass(slots=True)
+class Parsed:
+    reports: list[tuple[ObjectRef, Report]]
+    quarantined: list[Quarantined]
+    skipped: list[str]
+    timings: Timings
+
+
+@dataclass(slots=True)
+class Validated:
+    items: list[Verdicted]
+    quarantined: list[Quarantined]
+    rule_results: pd.DataFrame | None
+    skipped: list[str]
+    timings: Timings
+
+
+@dataclass(slots=True)
+class Published:
+    result: PublishResult
+    items: list[Verdicted]
+    quarantined: list[Quarantined]
+    rule_results: pd.DataFrame | None
+    skipped: list[str]
+    timings: Timings
+    finished_at: datetime
+
+    def summary(self) -> dict[str, Any]:
+        statuses = [it.status for it in self.items]
+        return {
+            "published": len(self.result.published),
+            "pass": statuses.count("pass"),
+            "warn": statuses.count("warn"),
+            "fail": statuses.count("fail"),
+            "quarantined": len(self.result.quarantined),
+            "superseded": len(self.result.superseded),
+            "skipped": len(self.skipped),
+            "commit_attempts": self.result.attempts,
+            "seconds": self.timings.seconds,
+        }
+
+
+def _curated(settings: Settings) -> Curated:
+    return Curated(settings, S3ObjectStore.from_settings(settings))
+
+
+def fetch(settings: Settings, keys: Sequence[str]) -> Fetched:
+    start = time.perf_counter()
+    curated = _curated(settings)
+    known = curated.outcomes()
+    store = curated.store
+    wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
+    refs = {k: store.head(k) for k in wanted}
+    skipped = [
+        k for k, ref in refs.items() if ref is None or (k in known and known[k]["etag"] == ref.etag)
+    ]
+    todo = [k for k in wanted if k not in skipped]
+    with ThreadPoolExecutor(_FETCH_THREADS) as pool:
+        results = list(pool.map(lambda k: store.read(k, settings.max_object_bytes), todo))
+    objects, quarantined = [], []
+    for got in results:
+        if got.data is not None:
+            objects.append(got)
+        elif got.error and not got.error.startswith("gone"):
+            code, _, reason = got.error.partition(": ")
+            quarantined.append(Quarantined(got.ref, "fetch", code, reason))
+        else:
+            skipped.append(got.ref.key)
+    timings = Timings()
+    timings.add("fetch", start)
+    return Fetched(objects, quarantined, skipped, timings)
+
+
+def parse(fetched: Fetched, settings: Settings) -> Parsed:
+    from tasks.parse import parse_document
+
+    start = time.perf_counter()
+    reports: list[tuple[ObjectRef, Report]] = []
+    quarantined = list(fetched.quarantined)
+    for obj in fetched.objects:
+        assert obj.data is not None
+        try:
+            report = parse_document(obj.data, obj.ref.key, max_bytes=settings.max_object_bytes)
+        except ParseError as exc:
+            quarantined.append(Quarantined(obj.ref, "parse", exc.code, exc.reason))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
+            reason = f"parser crashed: {type(exc).__name__}: {exc}"
+            quarantined.append(Quarantined(obj.ref, "parse", "parser_error", reason))
+        else:
+            reports.append((obj.ref, report))
+    fetched.timings.add("parse", start)
+    return Parsed(reports, quarantined, fetched.skipped, fetched.timings)
+
+
+def validate(settings: Settings, parsed: Parsed) -> Validated:
+    from tasks.validate import validate_batch
+
+    start = time.perf_counter()
+    reports = [r for _, r in parsed.reports]
+    pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
+    previous = _curated(settings).previous_reports(pairs)
+    result = validate_batch(reports, previous)
+    items: list[Verdicted] = []
+    quarantined = list(parsed.quarantined)
+    for ref, report in parsed.reports:
+        verdict = result.verdicts[report.report_id]
+        if verdict.status == "quarantine":
+            reason = "; ".join(verdict.reasons) or "critical rule failed"
+            quarantined.append(
+                Quarantined(ref, "validate", "critical", reason, tuple(verdict.failed_rules))
+            )
+        else:
+            items.append(
+                Verdicted(
+                    report,
+                    ref,
+                    verdict.status,
+                    tuple(verdict.failed_rules),
+                    tuple(verdict.warned_rules),
+                )
+            )
+    parsed.timings.add("validate", start)
+    return Validated(items, quarantined, result.rule_results, parsed.skipped, parsed.timings)
+
+
+def publish(settings: Settings, validated: Validated, run_id: str) -> Published:
+    start = time.perf_counter()
+    result = _curated(settings).publish(
+        validated.items, validated.quarantined, validated.rule_results, run_id
+    )
+    validated.timings.add("publish", start)
+    return Published(
+        result,
+        validated.items,
+        validated.quarantined,
+        validated.rule_results,
+        validated.skipped,
+        validated.timings,
+        datetime.now(UTC),
+    )
+
+
+def outcome_table(published: Published) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "key": it.ref.key,
+            "outcome": "published",
+            "quality_status": it.status,
+            "rules": ", ".join(it.failed_rules or it.warned_rules),
+        }
+        for it in published.items
+    ]
+    rows += [
+        {
+            "key": q.ref.key,
+            "outcome": "quarantined",
+            "quality_status": "",
+            "rules": f"{q.stage}: {q.code}: {q.reason}",
+        }
+        for q in published.quarantined
+    ]
+    return rows
+
+
+def summary_markdown(summary: dict[str, Any], link: str) -> str:
+    lines = [
+        "# Ingest run",
+        "",
+        "| published | pass | warn | fail | quarantined | skipped (already done) |",
+        "|---|---|---|---|---|---|",
+        f"| {summary['published']} | {summary['pass']} | {summary['warn']} | {summary['fail']}"
+        f" | {summary['quarantined']} | {summary['skipped']} |",
+        "",
+        f"Stage seconds: {summary['seconds']}",
+        "",
+        link,
+    ]
+    return "\n".join(lines)
+
+
+def quality_report(settings: Settings, published: Published, run_id: str) -> str | None:
+    """Write the run's quality report (HTML + JSON) under the quality prefix; return its URL."""
+    from tasks.publish import write_quality_report
+
+    if not published.items and not published.quarantined:
+        return None
+    return write_quality_report(settings, _curated(settings), published, run_id)
