@@ -1,0 +1,127 @@
+"""Publishing to Delta tables on a real S3 server: idempotence, replacement, ordering, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from govreports.settings import Settings
+from tasks.curated import Verdicted
+from tasks.fetch import ObjectRef, S3ObjectStore
+from tasks.models import Fact, Region, Report
+from tasks.publish import Curated, Quarantined
+
+T0 = datetime(2025, 1, 10, tzinfo=UTC)
+
+
+def report(body: str, received: int = 70) -> Report:
+    rid = hashlib.sha256(body.encode()).hexdigest()
+    return Report(
+        report_id=rid,
+        title=f"{body}2024年政府信息公开工作年度报告",
+        agency="淮安市人民政府",
+        report_year=2024,
+        format="2021",
+        region=Region("江苏省", "淮安市", None),
+        facts=[
+            Fact("applications", "new_received", "total", received, "件", False, str(received), 3),
+            Fact("review_litigation", "reconsideration", "total", 2, "件", False, "2", 9),
+        ],
+        text=body,
+    )
+
+
+def item(rep: Report, key: str, etag: str, at: datetime = T0) -> Verdicted:
+    return Verdicted(rep, ObjectRef(key, etag, len(rep.text), at), "pass")
+
+
+@pytest.fixture
+def curated(settings: Settings) -> Curated:
+    c = Curated(settings, S3ObjectStore.from_settings(settings))
+    c.ensure_tables()
+    return c
+
+
+def rows(curated: Curated, table: str) -> list[dict[str, object]]:
+    return curated.read(table).to_pylist()
+
+
+def test_publish_writes_report_facts_and_outcome(curated: Curated) -> None:
+    r = report("a")
+    result = curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
+
+    assert result.published == ["raw/a.txt"]
+    [row] = rows(curated, "reports")
+    assert (row["report_id"], row["key"], row["report_year"]) == (r.report_id, "raw/a.txt", 2024)
+    assert row["applications_received"] == 70
+    assert row["reconsideration_total"] == 2
+    assert len(rows(curated, "facts")) == 2
+    [outcome] = rows(curated, "outcomes")
+    assert (outcome["outcome"], outcome["etag"]) == ("published", "e1")
+
+
+def test_same_bytes_twice_give_one_report(curated: Curated) -> None:
+    r = report("a")
+    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
+    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-2")
+    curated.publish([item(r, "raw/copy-of-a.txt", "e1")], [], None, "run-3")
+
+    assert len(rows(curated, "reports")) == 1
+    assert len(rows(curated, "facts")) == 2
+    assert {o["key"] for o in rows(curated, "outcomes")} == {"raw/a.txt", "raw/copy-of-a.txt"}
+
+
+def test_corrected_upload_replaces_rows(curated: Curated) -> None:
+    old, new = report("a", received=70), report("a-corrected", received=71)
+    curated.publish([item(old, "raw/a.txt", "e1")], [], None, "run-1")
+    curated.publish([item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=1))], [], None, "run-2")
+
+    assert [r["report_id"] for r in rows(curated, "reports")] == [new.report_id]
+    assert {f["report_id"] for f in rows(curated, "facts")} == {new.report_id}
+    assert rows(curated, "reports")[0]["applications_received"] == 71
+
+
+def test_older_version_never_overwrites_newer(curated: Curated) -> None:
+    old, new = report("v1"), report("v2")
+    curated.publish([item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=5))], [], None, "run-new")
+    result = curated.publish([item(old, "raw/a.txt", "e1", T0)], [], None, "run-late")
+
+    assert result.superseded == ["raw/a.txt"]
+    assert [r["report_id"] for r in rows(curated, "reports")] == [new.report_id]
+
+
+def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curated) -> None:
+    r = report("a")
+    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
+    later = ObjectRef("raw/a.txt", "e2", 3, T0 + timedelta(minutes=1))
+    curated.publish([], [Quarantined(later, "parse", "empty", "the file is empty")], None, "run-2")
+
+    assert rows(curated, "reports") == []
+    record = curated.store.get_json("quarantine/a.txt.json")
+    assert record["code"] == "empty" and record["etag"] == "e2" and record["run_id"] == "run-2"
+    [outcome] = rows(curated, "outcomes")
+    assert outcome["outcome"] == "quarantined" and outcome["reason"] == "empty: the file is empty"
+
+
+def test_concurrent_publishers_both_land(curated: Curated) -> None:
+    batches = [[item(report(f"{n}-{i}"), f"raw/{n}-{i}.txt", f"e{n}{i}") for i in range(3)] for n in range(2)]
+    errors: list[BaseException] = []
+
+    def run(batch: list[Verdicted]) -> None:
+        try:
+            curated.publish(batch, [], None, "run")
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert len(rows(curated, "reports")) == 6
+    assert len(rows(curated, "outcomes")) == 6
