@@ -24,6 +24,7 @@ COMMANDS = (
     "reconcile",
     "audit",
     "deploy",
+    "worker",
 )
 
 

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import argparse
+
+HELP = "List every raw object and its outcome; exit 1 when any object has none."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    p.add_argument("--quiet", action="store_true", help="print only the totals and the missing objects")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from govreports.settings import get_settings
+    from tasks.audit import audit
+    from tasks.fetch import S3ObjectStore
+    from tasks.publish import Curated
+
+    settings = get_settings()
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    result = audit(curated)
+    outcomes = curated.outcomes()
+    if args.json:
+        payload = {
+            "objects": result.objects,
+            "published": result.published,
+            "quarantined": {k: outcomes[k]["reason"] for k in result.quarantined},
+            "missing": [r.version_id for r in result.missing],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        if not args.quiet:
+            for key in result.published:
+                print(f"published    {key}")
+            for key in result.quarantined:
+                print(f"quarantined  {key}  ({outcomes[key]['reason']})")
+        for ref in result.missing:
+            print(f"MISSING      {ref.key}@{ref.etag}")
+        print(
+            f"{result.objects} objects: {len(result.published)} published, "
+            f"{len(result.quarantined)} quarantined, {len(result.missing)} without outcome"
+        )
+    return 0 if result.ok else 1

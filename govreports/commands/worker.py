@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import argparse
+
+HELP = "Run the deployments' flow runs in this warm process (no per-run start-up cost)."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--concurrency", type=int, default=2, help="flow runs at once (default 2)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from flows.deployments import DEPLOYMENTS, load_flow
+    from flows.worker import WarmWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker = WarmWorker({s.full_name: load_flow(s) for s in DEPLOYMENTS}, concurrency=args.concurrency)
+    try:
+        worker.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0

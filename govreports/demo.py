@@ -1,0 +1,223 @@
+"""``govreports demo``: the whole loop on the embedded default, with live progress.
+
+Starts a local S3 server and a local Prefect server, applies the deployments,
+runs the warm worker and the watcher in this process, uploads the reports,
+waits for every object's outcome, prints a summary, copies the curated tables
+and quality reports to a local folder, and stops everything it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govreports.runtime import embedded
+
+DEMO_BUCKET = "govreports-demo"
+SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
+
+
+@dataclass
+class Upload:
+    key: str
+    etag: str
+    at: float
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith(".truth.json") and not p.name.startswith(".")
+    )
+
+
+def _sample_reports(folder: Path, n: int) -> list[Path]:
+    from govreports.samples import generate
+
+    generate(folder, n=n, seed=2026)
+    # Uploads are not all good in real life: show what quarantine looks like.
+    (folder / "empty-upload.txt").write_bytes(b"")
+    (folder / "scan-without-text.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n")
+    letter = "关于2014年政府信息公开工作要点落实情况的函\n各单位：现将有关事项函告如下。\n"
+    (folder / "a-letter-not-a-report.txt").write_text(letter, encoding="utf-8")
+    return _files(folder)
+
+
+def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, timeout: float) -> int:
+    from rich.console import Console
+
+    console = Console()
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        with console.status("starting the local S3 server and the Prefect server…"):
+            servers = stack.enter_context(embedded(ui=keep_running))
+        stack.callback(console.print, "stopped the local servers")
+        os.environ.update(servers.environment(DEMO_BUCKET))
+        os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = "0.25"
+        os.environ["GOVREPORTS_BATCH_WINDOW_SECONDS"] = "0.5"
+        boot = time.perf_counter() - started
+        console.print(f"S3 server   {servers.s3.url}\nPrefect API {servers.prefect.url}  (up in {boot:.1f}s)")
+        return _run_loop(console, reports, out, keep_running, samples, timeout, servers.prefect.url)
+
+
+def _run_loop(
+    console: Any,
+    reports: Path | None,
+    out: Path,
+    keep_running: bool,
+    samples: int,
+    timeout: float,
+    api_url: str,
+) -> int:
+    from flows.deployments import apply_all
+    from flows.watcher import Watcher, deployment_launcher, make_source
+    from flows.worker import WarmWorker
+    from govreports.settings import get_settings
+    from tasks.fetch import S3ObjectStore
+    from tasks.publish import Curated
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    store = S3ObjectStore.from_settings(settings)
+    store.ensure_bucket()
+    curated = Curated(settings, store)
+    curated.ensure_tables()
+
+    with console.status("applying deployments and warming the worker (imports Great Expectations)…"):
+        flows = apply_all()
+        import great_expectations  # noqa: F401 - warm the import once, before the first run
+
+    stop = threading.Event()
+    worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]})
+    watcher = Watcher.from_settings(
+        settings,
+        make_source(settings),
+        deployment_launcher(settings.ingest_deployment, settings.bucket),
+    )
+    threads = [
+        threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True),
+        threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    try:
+        folder = reports or out / "samples"
+        files = _files(folder) if reports else _sample_reports(folder, samples)
+        if not files:
+            console.print(f"[red]no report files in {folder}")
+            return 2
+        uploads, waited = _upload_and_wait(console, store, settings.raw_prefix, folder, files, curated, timeout)
+        summary = _summarize(curated, uploads, waited)
+        _print_summary(console, summary)
+        _copy_out(store, settings, out)
+        console.print(f"\ncurated tables and quality reports copied to [bold]{out}[/bold]")
+        console.print(f"  e.g. deltalake.DeltaTable('{out / 'curated' / 'reports'}').to_pandas()")
+        if keep_running:
+            console.print(f"\nPrefect UI: {api_url.removesuffix('/api')}  — Ctrl-C to stop")
+            stop.wait()
+        return 0 if not summary["missing"] else 1
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+
+
+def _upload_and_wait(
+    console: Any,
+    store: Any,
+    prefix: str,
+    folder: Path,
+    files: list[Path],
+    curated: Any,
+    timeout: float,
+) -> tuple[list[Upload], float]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    uploads: list[Upload] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        up = progress.add_task("uploading", total=len(files), detail="")
+        for path in files:
+            key = prefix + path.relative_to(folder).as_posix()
+            ref = store.put(key, path.read_bytes())
+            uploads.append(Upload(key, ref.etag, time.perf_counter()))
+            progress.advance(up)
+        done = progress.add_task("processed", total=len(uploads), detail="")
+        first = uploads[0].at if uploads else time.perf_counter()
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            outcomes = curated.outcomes()
+            counts = Counter(
+                outcomes[u.key]["outcome"]
+                for u in uploads
+                if u.key in outcomes and outcomes[u.key]["etag"] == u.etag
+            )
+            finished = sum(counts.values())
+            detail = f"published {counts['published']} · quarantined {counts['quarantined']}"
+            progress.update(done, completed=finished, detail=detail)
+            if finished == len(uploads):
+                break
+            time.sleep(0.5)
+    return uploads, time.perf_counter() - first
+
+
+def _summarize(curated: Any, uploads: list[Upload], waited: float) -> dict[str, Any]:
+    outcomes = curated.outcomes()
+    reports = curated.read("reports", columns=["key", "quality_status"]).to_pylist()
+    status = Counter(r["quality_status"] for r in reports)
+    got = [u for u in uploads if u.key in outcomes and outcomes[u.key]["etag"] == u.etag]
+    quarantined = [outcomes[u.key] for u in got if outcomes[u.key]["outcome"] == "quarantined"]
+    return {
+        "uploaded": len(uploads),
+        "published": len(got) - len(quarantined),
+        "pass": status["pass"],
+        "warn": status["warn"],
+        "fail": status["fail"],
+        "quarantined": len(quarantined),
+        "quarantine_reasons": [(q["key"], q["reason"]) for q in quarantined],
+        "missing": len(uploads) - len(got),
+        "rows": {t: curated.read(t).num_rows for t in ("reports", "facts", "rule_results")},
+        "seconds_to_all_outcomes": round(waited, 1),
+    }
+
+
+def _print_summary(console: Any, s: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="govreports demo", show_header=True)
+    for col in ("uploaded", "published", "pass", "warn", "fail", "quarantined", "missing"):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(s[c]) for c in ("uploaded", "published", "pass", "warn", "fail", "quarantined", "missing")))
+    console.print(table)
+    rows = s["rows"]
+    console.print(
+        f"curated rows: reports {rows['reports']} · facts {rows['facts']} · rule_results {rows['rule_results']}"
+    )
+    console.print(f"all outcomes {s['seconds_to_all_outcomes']}s after the first upload")
+    for key, reason in s["quarantine_reasons"]:
+        console.print(f"  quarantined {key}: {reason}")
+
+
+def _copy_out(store: Any, settings: Any, out: Path) -> None:
+    """A local copy of the curated Delta tables and the quality reports (relative paths: still valid tables)."""
+    for prefix in (settings.curated_prefix, settings.quality_prefix, settings.quarantine_prefix):
+        for ref in store.list(prefix):
+            target = out / ref.key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fetched = store.read(ref.key, max_bytes=1 << 34)
+            if fetched.data is not None:
+                target.write_bytes(fetched.data)
