@@ -1,0 +1,44 @@
+# Everything a developer or CI runs. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+setup: $(VENV)/.synced ## Create .venv from uv.lock (installs uv into .tools first)
+
+demo: setup ## Run the whole pipeline on the embedded default (local S3 + Prefect servers)
+	$(VENV)/bin/govreports demo $(ARGS)
+
+test: setup ## Run the test suite
+	$(VENV)/bin/pytest $(ARGS)
+
+lint: setup ## ruff (lint + format check) and mypy --strict
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+eval: setup ## Parser accuracy on the labelled real reports
+	$(VENV)/bin/govreports eval $(ARGS)
+
+bench: setup ## Benchmarks: parse throughput, validation share, upload-to-visible latency
+	$(VENV)/bin/python benchmarks/parse_bench.py
+	$(VENV)/bin/python benchmarks/latency_bench.py
+
+ci: lint test ## What CI runs
+
+.PHONY: help setup demo test lint eval bench ci
