@@ -1,0 +1,99 @@
+"""The ingest and reconcile flows on a real Prefect server, a real S3 server and the real GX suites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govreports.settings import Settings
+from tasks.fetch import S3ObjectStore
+from tasks.publish import Curated
+
+pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
+
+GOOD = ("2021fmt_pingtan_2021.txt", "2019fmt_pingtan_2020.txt", "pre2019_pingtan_2016.txt")
+
+
+@pytest.fixture
+def curated(settings: Settings, prefect_server: str) -> Curated:
+    c = Curated(settings, S3ObjectStore.from_settings(settings))
+    c.ensure_tables()
+    return c
+
+
+def upload(curated: Curated, key: str, data: bytes) -> str:
+    return curated.store.put(key, data).etag
+
+
+def reports(curated: Curated) -> list[dict[str, object]]:
+    return curated.read("reports").to_pylist()
+
+
+def test_batch_publishes_good_reports_and_quarantines_garbage(
+    curated: Curated, corpus_dir: Path
+) -> None:
+    from flows.ingest import ingest
+
+    keys = []
+    for name in GOOD:
+        keys.append(f"raw/{name}")
+        upload(curated, keys[-1], (corpus_dir / "reports" / name).read_bytes())
+    upload(curated, "raw/junk.pdf", b"\x00\x01binary junk\xff" * 50)
+    upload(curated, "raw/empty.txt", b"")
+
+    summary = ingest(keys + ["raw/junk.pdf", "raw/empty.txt"])
+
+    assert summary["published"] == 3
+    assert summary["quarantined"] == 2
+    assert {r["key"] for r in reports(curated)} == {f"raw/{n}" for n in GOOD}
+    record = curated.store.get_json("quarantine/empty.txt.json")
+    assert record["stage"] == "parse" and record["code"] == "empty"
+    assert record["reason"]
+    years = {r["key"]: r["report_year"] for r in reports(curated)}
+    assert years["raw/2021fmt_pingtan_2021.txt"] == 2021
+    assert curated.read("facts").num_rows > 100
+    assert curated.read("rule_results").num_rows > 0
+
+
+def test_duplicate_upload_gives_one_report(curated: Curated, corpus_dir: Path) -> None:
+    from flows.ingest import ingest
+
+    data = (corpus_dir / "reports" / GOOD[0]).read_bytes()
+    upload(curated, "raw/a.txt", data)
+    ingest(["raw/a.txt"])
+    upload(curated, "raw/a.txt", data)  # same bytes again: same etag
+    second = ingest(["raw/a.txt"])
+
+    assert second["skipped"] == 1
+    assert len(reports(curated)) == 1
+
+
+def test_corrected_upload_replaces_the_report(curated: Curated, corpus_dir: Path) -> None:
+    from flows.ingest import ingest
+
+    first = (corpus_dir / "reports" / GOOD[0]).read_bytes()
+    upload(curated, "raw/a.txt", first)
+    ingest(["raw/a.txt"])
+    corrected = first.replace("平潭".encode(), "平潭".encode(), 1) + "\n（更正版）".encode()
+    upload(curated, "raw/a.txt", corrected)
+    ingest(["raw/a.txt"])
+
+    [row] = reports(curated)
+    assert row["etag"] == curated.store.head("raw/a.txt").etag  # type: ignore[union-attr]
+    fact_ids = set(curated.read("facts", columns=["report_id"])["report_id"].to_pylist())
+    assert fact_ids == {row["report_id"]}
+
+
+def test_reconcile_publishes_what_no_notification_announced(curated: Curated, corpus_dir: Path) -> None:
+    from flows.reconcile import reconcile
+    from tasks.audit import audit
+
+    upload(curated, "raw/missed.txt", (corpus_dir / "reports" / GOOD[1]).read_bytes())
+    assert [r.key for r in audit(curated).missing] == ["raw/missed.txt"]
+
+    summary = reconcile(mode="inline")
+
+    assert summary["missing"] == 1
+    assert audit(curated).ok
+    assert [r["key"] for r in reports(curated)] == ["raw/missed.txt"]
