@@ -1,0 +1,84 @@
+"""The event-driven loop for real: upload → watcher → ingest deployment run → warm worker → dataset."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govreports.settings import Settings
+from tasks.audit import audit
+from tasks.fetch import S3ObjectStore
+from tasks.publish import Curated
+
+pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus, pytest.mark.slow]
+
+
+@pytest.fixture
+def running(settings: Settings, prefect_server: str) -> Iterator[Curated]:
+    from flows.deployments import apply_all
+    from flows.watcher import Watcher, deployment_launcher
+    from flows.worker import WarmWorker
+    from tasks.sources import PollSource
+
+    store = S3ObjectStore.from_settings(settings)
+    curated = Curated(settings, store)
+    curated.ensure_tables()
+    flows = apply_all()
+    stop = threading.Event()
+    worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]}, poll_interval=0.2)
+    watcher = Watcher(
+        source=PollSource(store, settings.raw_prefix, "state/cursor.json"),
+        launch=deployment_launcher(settings.ingest_deployment, settings.bucket),
+        bucket=settings.bucket,
+        window=0.3,
+        poll_interval=0.2,
+    )
+    threads = [threading.Thread(target=w.run, args=(stop,), daemon=True) for w in (worker, watcher)]
+    for t in threads:
+        t.start()
+    yield curated
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+
+
+def wait_for_outcomes(curated: Curated, count: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = audit(curated)
+        if result.ok and result.objects >= count:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no outcome within {timeout}s for {[r.key for r in audit(curated).missing]}")
+
+
+def test_uploads_reach_the_dataset_through_the_deployment(running: Curated, corpus_dir: Path) -> None:
+    data = (corpus_dir / "reports" / "2021fmt_pingtan_2024.txt").read_bytes()
+    running.store.put("raw/pingtan 2024.txt", data)
+    running.store.put("raw/copy/pingtan-2024.txt", data)  # the same bytes under another key
+    running.store.put("raw/garbage.docx", b"PK\x03\x04 not really a zip")
+
+    wait_for_outcomes(running, 3)
+
+    [report] = running.read("reports").to_pylist()
+    assert report["report_year"] == 2024
+    outcomes = running.outcomes()
+    assert outcomes["raw/garbage.docx"]["outcome"] == "quarantined"
+    assert outcomes["raw/copy/pingtan-2024.txt"]["report_id"] == report["report_id"]
+
+
+def test_run_creation_is_idempotent_per_object_version(settings: Settings, prefect_server: str) -> None:
+    from prefect.deployments import run_deployment
+
+    from flows.deployments import apply_all
+
+    apply_all()
+    key = f"{settings.bucket}/raw/a.txt@etag-1"
+    first = run_deployment(settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key)
+    again = run_deployment(settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key)
+
+    assert first.id == again.id
