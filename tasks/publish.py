@@ -311,3 +311,68 @@ def quarantine_record(q: Quarantined, run_id: str, at: datetime) -> dict[str, An
         "run_id": run_id,
         "quarantined_at": at.isoformat(),
     }
+
+
+def raw_link(settings: Settings, key: str) -> str:
+    """Where a maintainer opens the raw object: the endpoint's path-style URL, never a signed one."""
+    from urllib.parse import quote
+
+    if settings.s3_endpoint_url:
+        return f"{settings.s3_endpoint_url.rstrip('/')}/{settings.bucket}/{quote(key)}"
+    return f"https://s3.console.aws.amazon.com/s3/object/{settings.bucket}?prefix={quote(key)}"
+
+
+def write_quality_report(settings: Settings, curated: Curated, published: Any, run_id: str) -> str:
+    """Render the run's quality report, keep the run trend, and write both under the quality prefix.
+
+    ``published`` is the publish stage's result (``tasks.stages.Published``).
+    Returns the URL of the run's HTML page.
+    """
+    import pandas as pd
+
+    from tasks.quality import render_quality_report
+
+    summary = {"run_id": run_id, "finished_at": published.finished_at.isoformat(), **published.summary()}
+    reports = pd.DataFrame(
+        [
+            {
+                "report_id": it.report.report_id,
+                "key": it.ref.key,
+                "title": it.report.title,
+                "agency": it.report.agency,
+                "report_year": it.report.report_year,
+                "format": it.report.format,
+                "quality_status": it.status,
+                "failed_rules": list(it.failed_rules),
+                "warned_rules": list(it.warned_rules),
+            }
+            for it in published.items
+        ]
+        + [
+            {
+                "report_id": None,
+                "key": q.ref.key,
+                "title": None,
+                "agency": None,
+                "report_year": None,
+                "format": None,
+                "quality_status": "quarantined",
+                "failed_rules": list(q.rule_ids),
+                "warned_rules": [],
+                "reason": f"{q.stage}: {q.code}: {q.reason}",
+            }
+            for q in published.quarantined
+        ]
+    )
+    rules = published.rule_results if published.rule_results is not None else pd.DataFrame()
+    prefix = settings.quality_prefix
+    trend_key = f"{prefix}runs.json"
+    trend: list[dict[str, Any]] = list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
+    trend = [*trend, summary][-200:]
+    html = render_quality_report(summary, reports, rules, trend, lambda key: raw_link(settings, key))
+    page = f"{prefix}runs/{run_id}/index.html"
+    curated.store.put(page, html.encode(), "text/html; charset=utf-8")
+    curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
+    curated.store.put(f"{prefix}index.html", html.encode(), "text/html; charset=utf-8")
+    curated.store.put_json(trend_key, trend)
+    return raw_link(settings, page)
