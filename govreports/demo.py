@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from govreports.runtime import embedded
 
@@ -50,6 +51,58 @@ def _sample_reports(folder: Path, n: int) -> list[Path]:
     return _files(folder)
 
 
+@dataclass
+class LocalPipeline:
+    """The embedded default, running: servers, deployments, warm worker and watcher."""
+
+    settings: Any
+    store: Any
+    curated: Any
+    api_url: str
+    stop: threading.Event
+
+
+@contextlib.contextmanager
+def local_pipeline(*, ui: bool = False, poll_interval: float = 0.25, window: float = 0.5) -> Iterator[LocalPipeline]:
+    with embedded(ui=ui) as servers:
+        os.environ.update(servers.environment(DEMO_BUCKET))
+        os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = str(poll_interval)
+        os.environ["GOVREPORTS_BATCH_WINDOW_SECONDS"] = str(window)
+
+        from flows.deployments import apply_all
+        from flows.watcher import Watcher, deployment_launcher, make_source
+        from flows.worker import WarmWorker
+        from govreports.settings import get_settings
+        from tasks.fetch import S3ObjectStore
+        from tasks.publish import Curated
+
+        get_settings.cache_clear()
+        settings = get_settings()
+        store = S3ObjectStore.from_settings(settings)
+        store.ensure_bucket()
+        curated = Curated(settings, store)
+        curated.ensure_tables()
+        flows = apply_all()
+        import great_expectations  # noqa: F401 - warm the import once, before the first run
+
+        stop = threading.Event()
+        worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]})
+        launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
+        watcher = Watcher.from_settings(settings, make_source(settings), launch)
+        threads = [
+            threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True),
+            threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True),
+        ]
+        for t in threads:
+            t.start()
+        try:
+            yield LocalPipeline(settings, store, curated, servers.prefect.url, stop)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=60)
+
+
 def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, timeout: float) -> int:
     from rich.console import Console
 
@@ -57,77 +110,28 @@ def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, ti
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        with console.status("starting the local S3 server and the Prefect server…"):
-            servers = stack.enter_context(embedded(ui=keep_running))
+        with console.status("starting the S3 and Prefect servers, warming the worker…"):
+            pipe = stack.enter_context(local_pipeline(ui=keep_running))
         stack.callback(console.print, "stopped the local servers")
-        os.environ.update(servers.environment(DEMO_BUCKET))
-        os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = "0.25"
-        os.environ["GOVREPORTS_BATCH_WINDOW_SECONDS"] = "0.5"
         boot = time.perf_counter() - started
-        console.print(f"S3 server   {servers.s3.url}\nPrefect API {servers.prefect.url}  (up in {boot:.1f}s)")
-        return _run_loop(console, reports, out, keep_running, samples, timeout, servers.prefect.url)
-
-
-def _run_loop(
-    console: Any,
-    reports: Path | None,
-    out: Path,
-    keep_running: bool,
-    samples: int,
-    timeout: float,
-    api_url: str,
-) -> int:
-    from flows.deployments import apply_all
-    from flows.watcher import Watcher, deployment_launcher, make_source
-    from flows.worker import WarmWorker
-    from govreports.settings import get_settings
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
-
-    get_settings.cache_clear()
-    settings = get_settings()
-    store = S3ObjectStore.from_settings(settings)
-    store.ensure_bucket()
-    curated = Curated(settings, store)
-    curated.ensure_tables()
-
-    with console.status("applying deployments and warming the worker (imports Great Expectations)…"):
-        flows = apply_all()
-        import great_expectations  # noqa: F401 - warm the import once, before the first run
-
-    stop = threading.Event()
-    worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]})
-    watcher = Watcher.from_settings(
-        settings,
-        make_source(settings),
-        deployment_launcher(settings.ingest_deployment, settings.bucket),
-    )
-    threads = [
-        threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True),
-        threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True),
-    ]
-    for t in threads:
-        t.start()
-    try:
+        console.print(f"S3 server   {pipe.settings.s3_endpoint_url}\nPrefect API {pipe.api_url}  (ready in {boot:.1f}s)")
         folder = reports or out / "samples"
         files = _files(folder) if reports else _sample_reports(folder, samples)
         if not files:
             console.print(f"[red]no report files in {folder}")
             return 2
-        uploads, waited = _upload_and_wait(console, store, settings.raw_prefix, folder, files, curated, timeout)
-        summary = _summarize(curated, uploads, waited)
+        prefix = pipe.settings.raw_prefix
+        uploads, waited = _upload_and_wait(console, pipe.store, prefix, folder, files, pipe.curated, timeout)
+        summary = _summarize(pipe.curated, uploads, waited)
         _print_summary(console, summary)
-        _copy_out(store, settings, out)
+        _copy_out(pipe.store, pipe.settings, out)
         console.print(f"\ncurated tables and quality reports copied to [bold]{out}[/bold]")
         console.print(f"  e.g. deltalake.DeltaTable('{out / 'curated' / 'reports'}').to_pandas()")
+        console.print(f"  quality report: {out / pipe.settings.quality_prefix / 'index.html'}")
         if keep_running:
-            console.print(f"\nPrefect UI: {api_url.removesuffix('/api')}  — Ctrl-C to stop")
-            stop.wait()
+            console.print(f"\nPrefect UI: {pipe.api_url.removesuffix('/api')}  — Ctrl-C to stop")
+            pipe.stop.wait()
         return 0 if not summary["missing"] else 1
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
 
 
 def _upload_and_wait(
