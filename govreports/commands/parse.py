@@ -1,0 +1,61 @@
+"""``govreports parse FILE... [--json]``: parse report files and print what was read."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "Parse report files (.txt, .html, .pdf, .docx) and print a summary or the contract JSON."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
+    parser.add_argument("--json", action="store_true", help="print the data-contract JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from govreports.settings import get_settings
+    from tasks.models import ParseError
+    from tasks.parse import parse_document
+
+    max_bytes = get_settings().max_object_bytes
+    outputs: list[dict[str, Any]] = []
+    failed = False
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+            report = parse_document(data, path.name, max_bytes=max_bytes)
+        except (ParseError, OSError) as exc:
+            failed = True
+            code = exc.code if isinstance(exc, ParseError) else "unreadable"
+            reason = exc.reason if isinstance(exc, ParseError) else (exc.strerror or str(exc))
+            print(f"{path}: {code}: {reason}", file=sys.stderr)
+            if args.json:
+                outputs.append({"file": str(path), "error": {"code": code, "reason": reason}})
+            continue
+        if args.json:
+            outputs.append(report.to_dict())
+        else:
+            print(_summary(str(path), report.to_dict()))
+    if args.json:
+        payload: Any = outputs[0] if len(args.files) == 1 and outputs else outputs
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 2 if failed else 0
+
+
+def _summary(path: str, report: dict[str, Any]) -> str:
+    region = "/".join(v for v in report["region"].values() if v) or "-"
+    tables = sorted({f["table"] for f in report["facts"]})
+    lines = [
+        f"{path}",
+        f"  title:     {report['title']}",
+        f"  agency:    {report['agency']}  ({region})",
+        f"  year:      {report['report_year']}  format: {report['format']}",
+        f"  published: {report['published_on']}  signed: {report['signed_on']}",
+        f"  sections:  {len(report['sections'])}  facts: {len(report['facts'])} ({', '.join(tables)})",
+    ]
+    lines.extend(f"  note: {note}" for note in report["notes"])
+    return "\n".join(lines)

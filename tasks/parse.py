@@ -1,0 +1,75 @@
+"""The parse entry point: raw bytes of one uploaded file → one ``Report`` (data-contract.md §1).
+
+read → normalize → metadata → tables → prose. A document that is not a report at all
+raises ``ParseError("not_a_report")``; a partial reading comes back with notes, never
+with zeros filled in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from tasks.models import Fact, Format, ParseError, Report
+from tasks.parsing.document import Document
+from tasks.parsing.meta import extract_meta
+from tasks.parsing.normalize import normalize_document
+from tasks.parsing.prose import extract_prose_facts
+from tasks.parsing.read import read_document
+
+_REPORT_TITLE = re.compile(r"信息公开.{0,16}报告|政务公开.{0,16}报告")
+_REPORT_BODY = re.compile(r"主动公开|依申请公开|政府信息公开申请|统计期限|统计时限")
+_LETTER_TITLE = re.compile(r"(?:的|之)(?:函|通知|批复|请示|意见)$|^关于.*(?:函|通知|批复|请示)$")
+
+
+def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Report:
+    """Parse one report file. Raises ParseError when it cannot be read or is not a report."""
+    report_id = hashlib.sha256(data).hexdigest()
+    doc = normalize_document(read_document(data, filename, max_bytes=max_bytes))
+    if not any(doc.lines):
+        raise ParseError("empty", "the file holds no text")
+    meta = extract_meta(doc)
+    table_facts, table_notes = _tables(doc, meta.format)
+    _check_is_report(meta.title, doc, has_tables=bool(table_facts))
+    notes = [*doc.notes, *meta.notes, *table_notes]
+    if not table_facts:
+        notes.append("table_absent: no statistics table values were read")
+    return Report(
+        report_id=report_id,
+        title=meta.title,
+        agency=meta.agency,
+        report_year=meta.report_year,
+        format=meta.format,
+        published_on=meta.published_on,
+        signed_on=meta.signed_on,
+        region=meta.region,
+        sections=meta.sections,
+        facts=[*table_facts, *extract_prose_facts(doc.lines)],
+        notes=_unique(notes),
+        text=doc.text,
+    )
+
+
+def _tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
+    try:
+        from tasks.parsing.tables import extract_tables
+    except ImportError:
+        return [], ["tables_not_read: the table extractor is not available"]
+    return extract_tables(doc, fmt)
+
+
+def _check_is_report(title: str | None, doc: Document, *, has_tables: bool) -> None:
+    """A letter or notice has neither a report title nor a report's body or tables."""
+    if title and _LETTER_TITLE.search(title) and not has_tables:
+        raise ParseError("not_a_report", f"the document is a letter or notice: {title}")
+    titled = bool(title and _REPORT_TITLE.search(title))
+    body_hits = len(set(_REPORT_BODY.findall(doc.text)))
+    if not titled and not has_tables and body_hits < 2:
+        raise ParseError(
+            "not_a_report",
+            "no 政府信息公开 report title, report structure or statistics table was found",
+        )
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,487 @@
+"""File readers: bytes of a .txt, .html/.htm, .pdf or .docx report → ``Document``.
+
+The file signature decides the reader, the extension only breaks ties (a ``.txt``
+that is really a PDF is read as a PDF, with a note). Readers return raw lines;
+``normalize.normalize_document`` is applied by the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from tasks.models import ParseError
+from tasks.parsing.document import Document, Table, TableRow
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+
+# A .docx member larger than this once inflated, or inflating more than _MAX_RATIO times,
+# is treated as a zip bomb; real reports stay far below both.
+_MAX_UNZIPPED = 200 * 1024 * 1024
+_MAX_RATIO = 200
+_MAX_RATIO_MIN_SIZE = 10 * 1024 * 1024
+
+_CRAWLER_SEPARATOR = re.compile(r"^=+\s*正文\s*=+\s*$", re.MULTILINE)
+_CRAWLER_FIELD = re.compile(r"^([^\s:：]{1,12})\s*[:：]\s?(.*)$")
+
+_NUMERAL = "一二三四五六七八九十"
+# A top-level heading (一、…十、) starts a line when it follows a sentence end or a blank;
+# the table group labels that look like headings stay inside their table line.
+_HEADING_START = re.compile(
+    rf"(?:(?<=[。！？；])|(?<=\s)|^)\s*(?=[{_NUMERAL}]{{1,2}}、\s*"
+    r"(?!本年新收|上年结转|本年度办理|结转下|本年度))"
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？])\s*(?=\S)|(?<=-->)\s*|\s+(?=附件\s*\d{0,2}\s*[:：])")
+# Section headings glued to the digits of a flattened table still start a line.
+_SECTION_AFTER_TABLE = re.compile(
+    rf"(?<![{_NUMERAL}])(?=[{_NUMERAL}]{{1,2}}、\s*(?:总体情况|概述|主动公开政府信息情况|收到和处理|"
+    r"(?:因)?政府信息公开(?:申请)?行政|存在的主要问题|政府信息公开工作存在|其他需要报告|"
+    r"政府信息公开情况统计表|政府信息依申请公开|依申请公开|政府信息公开的收费))"
+)
+_TITLE_LEAD_BLOCKER = re.compile(r"[。；]|当前位置|-->")
+_TITLE_LEAD = re.compile(r"^(\S.{3,60}?报告)\s+(?=\S)")
+_HEADING_TEXT = re.compile(
+    rf"^([{_NUMERAL}]{{1,2}}、\s*[^\s，。；：0-9]{{0,40}}?(?:情况统计表|统计表|情况|事项|措施|概述)"
+    r"(?:[^\s，。；：0-9]{0,4}?(?:情况|事项|措施))?)"
+)
+_HEADING_TO_BLANK = re.compile(rf"^([{_NUMERAL}]{{1,2}}、\s*[^\s，。；：0-9]{{2,30}})\s+(?=\S)")
+
+_PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+_TRAILING_NUMBERS = re.compile(r"(?:^|\s)-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
+_ONLY_NUMBERS = re.compile(r"^\s*-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
+_ROW_MARKER = re.compile(rf"^\s*(?:[{_NUMERAL}]{{1,2}}、|（[{_NUMERAL}]{{1,2}}）|\d{{1,2}}\s*[.、．])")
+_GROUP_THEN_ROW = re.compile(rf"^(（[{_NUMERAL}]）\S{{0,4}})\s+(\d{{1,2}}[.、].*)$")
+_FRAGMENT_THEN_ROW = re.compile(r"^([\u4e00-\u9fff]{1,4})\s+(\d{1,2}[.、].*)$")
+_TERMINATORS = tuple("。！？；：")
+
+
+def read_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Document:
+    """Read one report file into a Document of raw lines, tables and container metadata."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ParseError("too_large", f"{len(data)} bytes is over the limit of {max_bytes}")
+    if not data.strip():
+        raise ParseError("empty", "the file is empty")
+    ext = PurePath(filename).suffix.lower().lstrip(".")
+    kind = _sniff(data) or {"htm": "html", "html": "html", "txt": "txt", "text": "txt"}.get(ext)
+    if kind is None:
+        raise ParseError("unsupported_type", f"cannot read a .{ext or '?'} file as a report")
+    readers: dict[str, Callable[[bytes], Document]] = {
+        "txt": _read_txt,
+        "html": _read_html,
+        "pdf": _read_pdf,
+        "docx": _read_docx,
+    }
+    doc = readers[kind](data)
+    declared = "html" if ext == "htm" else ext
+    if declared and declared != kind and not (kind == "txt" and declared in ("text", "csv")):
+        doc.notes.append(f"file_type_mismatch: .{ext} file read as {kind}")
+    return doc
+
+
+def _sniff(data: bytes) -> str | None:
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ParseError("unsupported_type", "an old binary Office file (.doc/.xls), not .docx")
+    for magic in (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf"):
+        if head.startswith(magic):
+            raise ParseError("unsupported_type", "an image or archive, not a report")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered:
+        return "html"
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text bytes: strict UTF-8 (with or without BOM), then GB18030, then detection."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and _looks_like_text(text := str(best)):
+        return text
+    raise ParseError("unreadable", "the bytes are not text in any known encoding")
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    odd = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or 0x10000 <= ord(ch))
+    return (bad + odd) / len(sample) < 0.02
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _read_txt(data: bytes) -> Document:
+    text = decode_text(data)
+    lines = _split_lines(text)
+    meta: dict[str, str] = {}
+    sep = _CRAWLER_SEPARATOR.search("\n".join(lines[:40]))
+    if sep is not None:
+        head_count = "\n".join(lines[:40])[: sep.start()].count("\n")
+        for line in lines[:head_count]:
+            if m := _CRAWLER_FIELD.match(line.strip()):
+                if m.group(2).strip():
+                    meta[m.group(1)] = m.group(2).strip()
+        lines = lines[head_count + 1 :]
+    body: list[str] = []
+    for line in lines:
+        body.extend(split_body_line(line) if len(line) > 200 else [line])
+    return Document(kind="txt", lines=body, meta=meta)
+
+
+def split_body_line(text: str) -> list[str]:
+    """Split a page body flattened onto one line into sentences and headings.
+
+    Deterministic and modest: a break after 。！？, a break before a top-level heading
+    (一、…) that follows a sentence end or a blank, and one after the heading's own text.
+    Table rows stay together (their group labels are excluded from the heading rule).
+    """
+    out: list[str] = []
+    for n, sentence in enumerate(_SENTENCE_END.split(text)):
+        if n < 3 and (m := _TITLE_LEAD.match(sentence)) and not _TITLE_LEAD_BLOCKER.search(m.group(1)):
+            out.append(m.group(1))
+            sentence = sentence[m.end() :]
+        for chunk in _HEADING_START.split(sentence):
+            for piece in _SECTION_AFTER_TABLE.split(chunk):
+                piece = piece.strip()
+                if piece:
+                    out.extend(_split_heading(piece))
+    return out
+
+
+def _split_heading(piece: str) -> list[str]:
+    if not piece[:1] or piece[0] not in _NUMERAL:
+        return [piece]
+    m = _HEADING_TEXT.match(piece) or _HEADING_TO_BLANK.match(piece)
+    if m is None or m.end() >= len(piece):
+        return [piece]
+    rest = piece[m.end() :].strip()
+    return [m.group(1).strip(), rest] if rest else [m.group(1).strip()]
+
+
+def _read_html(data: bytes) -> Document:
+    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction
+
+    text = decode_text(data)
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except Exception as exc:  # lxml raises several types on hostile input
+        raise ParseError("unreadable", f"the HTML could not be parsed ({type(exc).__name__})")
+    meta = _html_meta(soup)
+    lines: list[str] = [""]
+    tables: list[Table] = []
+    root = soup.body or soup
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if node is _BREAK:
+            lines.append("")
+            continue
+        if isinstance(node, (Comment, Doctype, ProcessingInstruction)):
+            continue
+        if isinstance(node, NavigableString):
+            lines[-1] += str(node).replace("\n", " ")
+            continue
+        tag: Tag = node  # type: ignore[assignment]
+        name = tag.name
+        if name in _DROP_TAGS or _is_boilerplate_block(tag):
+            continue
+        if name == "br":
+            lines.append("")
+            continue
+        if name == "table":
+            tables.append(_render_table(tag, lines))
+            continue
+        if name in _BLOCK_TAGS:
+            stack.append(_BREAK)
+            stack.extend(reversed(tag.contents))
+            stack.append(_BREAK)
+        else:
+            stack.extend(reversed(tag.contents))
+    return Document(kind="html", lines=lines, tables=tables, meta=meta)
+
+
+_BREAK = object()
+_DROP_TAGS = frozenset(
+    {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select",
+     "button", "svg", "head", "template", "object", "embed"}
+)
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+     "main", "tr", "blockquote", "pre", "dl", "dt", "dd", "center", "aside", "hr", "caption"}
+)
+_BOILERPLATE_CLASS = re.compile(r"(?:^|[-_\s])(?:nav|breadcrumb|crumb|share|footer|header|menu)(?:$|[-_\s])", re.I)
+_META_NAMES = ("pubdate", "publishdate", "articletitle", "contentsource", "sitename", "author",
+               "description", "keywords", "columnname", "firstimagesrc")
+
+
+def _is_boilerplate_block(tag: Tag) -> bool:
+    classes = tag.get("class") or []
+    ident = tag.get("id") or ""
+    names = " ".join(classes) if isinstance(classes, list) else str(classes)
+    return bool(_BOILERPLATE_CLASS.search(f"{names} {ident}"))
+
+
+def _html_meta(soup: object) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    assert isinstance(soup, BeautifulSoup)
+    meta: dict[str, str] = {}
+    if soup.title is not None and soup.title.string:
+        meta["title"] = soup.title.string.strip()
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "").strip()
+        content = str(tag.get("content") or "").strip()
+        if name and content and name.lower() in _META_NAMES:
+            meta[name] = content
+    return meta
+
+
+def _render_table(table: Tag, lines: list[str]) -> Table:
+    """Expand rowspan/colspan into a full grid; render each row as ``a | b | c`` on its own line."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(_own_rows(table)):
+        row: list[str] = []
+        col = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+            text = " ".join(cell.get_text("").split())
+            rowspan = _span(cell.get("rowspan"))
+            colspan = _span(cell.get("colspan"))
+            for dc in range(colspan):
+                row.append(text)
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = text
+            col += colspan
+        while (r, col) in pending:
+            row.append(pending.pop((r, col)))
+            col += 1
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    out = Table()
+    lines.append("")
+    for row in grid:
+        if not any(c.strip() for c in row):
+            continue
+        cells = row + [""] * (width - len(row))
+        lines[-1] = " | ".join(cells)
+        out.rows.append(TableRow(cells=cells, line=len(lines)))
+        lines.append("")
+    return out
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    rows: list[Tag] = []
+    for child in table.find_all(["tr", "thead", "tbody", "tfoot"], recursive=False):
+        if child.name == "tr":
+            rows.append(child)
+        else:
+            rows.extend(child.find_all("tr", recursive=False))
+    return rows
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value).strip() or "1"), 100))
+    except ValueError:
+        return 1
+
+
+def _read_pdf(data: bytes) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError("encrypted", "the PDF is encrypted with a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise ParseError("encrypted", "the PDF is encrypted") from None
+        raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
+    except Exception as exc:  # pypdf raises assorted errors on damaged files
+        raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
+    meta: dict[str, str] = {}
+    if info is not None:
+        for key in ("/Title", "/Author", "/CreationDate", "/ModDate"):
+            value = info.get(key)
+            if value:
+                meta[key.lstrip("/")] = str(value)
+    raw = [ln for page in pages for ln in _split_lines(page) if ln.strip() and not _PAGE_FOOTER.match(ln)]
+    notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
+    return Document(kind="pdf", lines=join_pdf_lines(raw), meta=meta, notes=notes)
+
+
+def _squash(line: str) -> str:
+    """Line text with the per-character spaces of PDF extraction removed between CJK characters."""
+    return re.sub(r"(?<=[\u4e00-\u9fff、，（）]) (?=[\u4e00-\u9fff、，（）])", "", line.strip())
+
+
+def join_pdf_lines(raw: list[str]) -> list[str]:
+    """Undo the hard wraps of PDF text: paragraph wraps, wrapped table labels, vertical labels.
+
+    Table rows end up as ``label v1 v2 …`` on one line, group labels on their own line.
+    """
+    lines = [_squash(ln) for ln in raw]
+    full = _full_width(lines)
+    out: list[str] = []
+    label_buffer: list[str] = []
+    group_fragment: str | None = None
+    for line in lines:
+        if m := _GROUP_THEN_ROW.match(line):
+            out.extend(_flush(label_buffer))
+            group_fragment = m.group(1)
+            out.append(group_fragment)
+            line = m.group(2)
+        elif group_fragment and (m := _FRAGMENT_THEN_ROW.match(line)):
+            out[out.index(group_fragment)] = group_fragment + m.group(1)
+            group_fragment = None
+            line = m.group(2)
+        if label_buffer:
+            if _ONLY_NUMBERS.match(line) or (
+                _TRAILING_NUMBERS.search(line) and not _ROW_MARKER.match(line)
+            ):
+                out.append("".join(label_buffer) + " " + line.strip())
+                label_buffer = []
+                continue
+            if not _ROW_MARKER.match(line) and _width(line) < 0.8 * full:
+                label_buffer.append(line)
+                continue
+            out.extend(_flush(label_buffer))
+        if _is_table_label(line, full):
+            label_buffer = [line]
+        elif out and _continues(out[-1], line, full):
+            out[-1] = _join(out[-1], line)
+        else:
+            out.append(line)
+    out.extend(_flush(label_buffer))
+    return out
+
+
+def _flush(buffer: list[str]) -> list[str]:
+    if not buffer:
+        return []
+    joined = "".join(buffer)
+    buffer.clear()
+    return [joined]
+
+
+def _is_table_label(line: str, full: float) -> bool:
+    """A short row label with no numbers yet: its numbers follow on a later line."""
+    return (
+        bool(_ROW_MARKER.match(line))
+        and not _TRAILING_NUMBERS.search(line)
+        and _width(line) < 0.8 * full
+        and not line.endswith(_TERMINATORS)
+        and bool(re.match(r"^\s*(?:\d{1,2}\s*[.、．]|（[一二三四五六七八九十]）)", line))
+    )
+
+
+def _continues(prev: str, line: str, full: float) -> bool:
+    if _ROW_MARKER.match(line) or prev.endswith(_TERMINATORS):
+        return False
+    if _width(prev) >= 0.85 * full:
+        return True
+    # A one- or two-character tail of a label split vertically or per character.
+    return len(line) <= 2 and not line.isdigit() and _width(prev) < 0.5 * full and not _TRAILING_NUMBERS.search(prev)
+
+
+def _join(prev: str, line: str) -> str:
+    if prev[-1:].isascii() and line[:1].isascii() and prev[-1:].isalnum() and line[:1].isalnum():
+        return prev + " " + line
+    return prev + line
+
+
+def _width(line: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+
+
+def _full_width(lines: list[str]) -> float:
+    widths = sorted(_width(ln) for ln in lines if ln)
+    if not widths:
+        return 1.0
+    return float(widths[int(len(widths) * 0.9)])
+
+
+def _read_docx(data: bytes) -> Document:
+    _check_zip(data)
+    from docx import Document as open_docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        word = open_docx(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError/BadZipFile/ValueError/XML errors
+        raise ParseError("unreadable", f"the .docx could not be opened ({type(exc).__name__})") from None
+    lines: list[str] = []
+    tables: list[Table] = []
+    body = word.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.extend(_split_lines(Paragraph(child, word).text) or [""])
+        elif tag == "tbl":
+            tables.append(_docx_table(DocxTable(child, word), lines))
+    meta: dict[str, str] = {}
+    props = word.core_properties
+    if props.title:
+        meta["Title"] = props.title
+    return Document(kind="docx", lines=lines, tables=tables, meta=meta)
+
+
+def _docx_table(table: object, lines: list[str]) -> Table:
+    from docx.table import Table as DocxTable
+
+    assert isinstance(table, DocxTable)
+    out = Table()
+    # python-docx repeats a merged cell (w:gridSpan, w:vMerge) in every grid position it covers.
+    for row in table.rows:
+        cells = [" ".join(cell.text.split()) for cell in row.cells]
+        if not any(cells):
+            continue
+        lines.append(" | ".join(cells))
+        out.rows.append(TableRow(cells=cells, line=len(lines)))
+    return out
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ParseError("unreadable", "the .docx is not a readable zip archive") from None
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names:
+        raise ParseError("unsupported_type", "a zip archive that is not a Word .docx document")
+    total = sum(m.file_size for m in members)
+    if total > _MAX_UNZIPPED:
+        raise ParseError("too_large", f"the .docx inflates to {total} bytes")
+    for m in members:
+        if m.file_size > _MAX_RATIO_MIN_SIZE and m.file_size > _MAX_RATIO * max(m.compress_size, 1):
+            raise ParseError("too_large", f"{m.filename} inflates {m.file_size // max(m.compress_size, 1)}×")
