@@ -40,7 +40,12 @@ def main() -> None:
         folder = Path(tmp)
         files = [
             p
-            for p in generate(folder, n=args.singles + args.burst, seed=7, layouts=("txt_flat", "txt_pipe", "html"))
+            for p in generate(
+                folder,
+                n=args.singles + args.burst,
+                seed=7,
+                layouts=("txt_flat", "txt_pipe", "html"),
+            )
             if not p.name.endswith(".truth.json")
         ]
         singles, burst = files[: args.singles], files[args.singles : args.singles + args.burst]

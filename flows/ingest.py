@@ -18,10 +18,10 @@ from govreports.settings import get_settings
 from tasks import stages
 
 # I/O stages retry with backoff: the object store or a commit can fail transiently.
-_IO = {"retries": 4, "retry_delay_seconds": [1, 2, 5, 10], "cache_policy": NO_CACHE}
+_BACKOFF = [1.0, 2.0, 5.0, 10.0]
 
 
-@task(name="fetch", **_IO)
+@task(name="fetch", retries=4, retry_delay_seconds=_BACKOFF, cache_policy=NO_CACHE)
 def fetch(keys: list[str]) -> stages.Fetched:
     return stages.fetch(get_settings(), keys)
 
@@ -36,7 +36,7 @@ def validate(parsed: stages.Parsed) -> stages.Validated:
     return stages.validate(get_settings(), parsed)
 
 
-@task(name="publish", **_IO)
+@task(name="publish", retries=4, retry_delay_seconds=_BACKOFF, cache_policy=NO_CACHE)
 def publish(validated: stages.Validated, run_id: str) -> stages.Published:
     return stages.publish(get_settings(), validated, run_id)
 
@@ -56,7 +56,7 @@ def ingest(keys: list[str]) -> dict[str, Any]:
     published = publish(validated, run_id)
     url = quality_report(published, run_id)
     announce(published, url)
-    summary = published.summary()
+    summary: dict[str, Any] = published.summary()
     get_run_logger().info("ingest %s", summary)
     return summary
 

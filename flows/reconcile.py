@@ -27,7 +27,7 @@ def find_missing() -> Audit:
 
 @flow(name="reconcile", persist_result=False)
 def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str, Any]:
-    """``deployment`` starts ``ingest`` runs through the API; ``inline`` ingests here, as a subflow."""
+    """``deployment`` starts ``ingest`` runs through the API; ``inline`` ingests here (subflow)."""
     from flows.ingest import ingest
     from flows.watcher import deployment_launcher, idempotency_key
 

@@ -12,15 +12,19 @@ it never stops the loop.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from govreports.settings import Settings
-from tasks.fetch import ObjectRef
-from tasks.sources import Arrival, Source
+if TYPE_CHECKING:
+    import threading
+
+    from govreports.settings import Settings
+    from tasks.fetch import ObjectRef
+    from tasks.sources import Arrival, Source
 
 log = logging.getLogger("govreports.watcher")
 
@@ -41,7 +45,7 @@ def deployment_launcher(deployment: str, bucket: str) -> Launch:
     from prefect.events import emit_event
 
     def launch(keys: list[str], key: str) -> None:
-        run = run_deployment(
+        run = run_deployment(  # sync context: a FlowRun, not a coroutine
             deployment,
             parameters={"keys": keys},
             timeout=0,
@@ -49,12 +53,16 @@ def deployment_launcher(deployment: str, bucket: str) -> Launch:
             as_subflow=False,
             tags=["govreports", "watcher"],
         )
+        assert not inspect.isawaitable(run)
         for k in keys:
             emit_event(
                 event="govreports.object.received",
                 resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
                 related=[
-                    {"prefect.resource.id": f"prefect.flow-run.{run.id}", "prefect.resource.role": "flow-run"}
+                    {
+                        "prefect.resource.id": f"prefect.flow-run.{run.id}",
+                        "prefect.resource.role": "flow-run",
+                    }
                 ],
             )
 
@@ -123,7 +131,9 @@ class Watcher:
         return launched
 
     def run(self, stop: threading.Event) -> None:
-        log.info("watching s3://%s (window %.1fs, batch ≤ %d)", self.bucket, self.window, self.max_batch)
+        log.info(
+            "watching s3://%s (window %.1fs, batch ≤ %d)", self.bucket, self.window, self.max_batch
+        )
         while not stop.is_set():
             started = time.monotonic()
             self.step()
@@ -136,7 +146,7 @@ class Watcher:
 
 
 def make_source(settings: Settings) -> Source:
-    from tasks.fetch import S3ObjectStore
+    from tasks.fetch import S3ObjectStore, aws_client_kwargs
 
     if settings.source == "sqs":
         import boto3
@@ -145,13 +155,12 @@ def make_source(settings: Settings) -> Source:
 
         if not settings.sqs_queue_url:
             raise SystemExit("GOVREPORTS_SQS_QUEUE_URL must be set for --source sqs")
-        kwargs = {"region_name": settings.s3_region}
-        if settings.s3_endpoint_url:
-            kwargs["endpoint_url"] = settings.s3_endpoint_url
-        if settings.aws_access_key_id and settings.aws_secret_access_key:
-            kwargs["aws_access_key_id"] = settings.aws_access_key_id.get_secret_value()
-            kwargs["aws_secret_access_key"] = settings.aws_secret_access_key.get_secret_value()
-        return SqsSource(boto3.client("sqs", **kwargs), settings.sqs_queue_url, settings.bucket, settings.raw_prefix)
+        return SqsSource(
+            boto3.client("sqs", **aws_client_kwargs(settings)),
+            settings.sqs_queue_url,
+            settings.bucket,
+            settings.raw_prefix,
+        )
     from tasks.sources import PollSource
 
     store = S3ObjectStore.from_settings(settings)

@@ -13,13 +13,14 @@ process. Everything stays visible in the Prefect UI as usual. Standard workers
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
-from typing import Any
-from uuid import UUID
+from typing import TYPE_CHECKING, Any
 
-from prefect import Flow
+if TYPE_CHECKING:
+    import threading
+    from uuid import UUID
+
+    from prefect import Flow
 
 log = logging.getLogger("govreports.worker")
 
@@ -76,11 +77,10 @@ class WarmWorker:
         runs = client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=list(by_id))),
             flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(
-                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])
-                ),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
+                # Prefect annotates a pendulum-era alias; a timezone-aware datetime is what it takes.
                 next_scheduled_start_time=FlowRunFilterNextScheduledStartTime(
-                    before_=datetime.now(UTC)
+                    before_=datetime.now(UTC)  # type: ignore[arg-type]
                 ),
             ),
             sort=FlowRunSort.NEXT_SCHEDULED_START_TIME_ASC,
@@ -89,7 +89,7 @@ class WarmWorker:
         for flow_run in runs:
             if flow_run.id in self.running or not self._claim(client, flow_run.id):
                 continue
-            flow = by_id[flow_run.deployment_id]  # type: ignore[index]
+            flow = by_id[flow_run.deployment_id]
             self.running[flow_run.id] = self.pool.submit(self._execute, flow, flow_run)
 
     @staticmethod

@@ -14,11 +14,13 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from govreports.runtime import embedded
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 DEMO_BUCKET = "govreports-demo"
 SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
@@ -45,7 +47,9 @@ def _sample_reports(folder: Path, n: int) -> list[Path]:
     generate(folder, n=n, seed=2026)
     # Uploads are not all good in real life: show what quarantine looks like.
     (folder / "empty-upload.txt").write_bytes(b"")
-    (folder / "scan-without-text.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n")
+    (folder / "scan-without-text.pdf").write_bytes(
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
+    )
     letter = "关于2014年政府信息公开工作要点落实情况的函\n各单位：现将有关事项函告如下。\n"
     (folder / "a-letter-not-a-report.txt").write_text(letter, encoding="utf-8")
     return _files(folder)
@@ -63,7 +67,9 @@ class LocalPipeline:
 
 
 @contextlib.contextmanager
-def local_pipeline(*, ui: bool = False, poll_interval: float = 0.25, window: float = 0.5) -> Iterator[LocalPipeline]:
+def local_pipeline(
+    *, ui: bool = False, poll_interval: float = 0.25, window: float = 0.5
+) -> Iterator[LocalPipeline]:
     with embedded(ui=ui) as servers:
         os.environ.update(servers.environment(DEMO_BUCKET))
         os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = str(poll_interval)
@@ -103,7 +109,9 @@ def local_pipeline(*, ui: bool = False, poll_interval: float = 0.25, window: flo
                 t.join(timeout=60)
 
 
-def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, timeout: float) -> int:
+def run(
+    reports: Path | None, out: Path, *, keep_running: bool, samples: int, timeout: float
+) -> int:
     from rich.console import Console
 
     console = Console()
@@ -114,14 +122,14 @@ def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, ti
             pipe = stack.enter_context(local_pipeline(ui=keep_running))
         stack.callback(console.print, "stopped the local servers")
         boot = time.perf_counter() - started
-        console.print(f"S3 server   {pipe.settings.s3_endpoint_url}\nPrefect API {pipe.api_url}  (ready in {boot:.1f}s)")
+        console.print(f"S3 server   {pipe.settings.s3_endpoint_url}")
+        console.print(f"Prefect API {pipe.api_url}  (ready in {boot:.1f}s)")
         folder = reports or out / "samples"
         files = _files(folder) if reports else _sample_reports(folder, samples)
         if not files:
             console.print(f"[red]no report files in {folder}")
             return 2
-        prefix = pipe.settings.raw_prefix
-        uploads, waited = _upload_and_wait(console, pipe.store, prefix, folder, files, pipe.curated, timeout)
+        uploads, waited = _upload_and_wait(console, pipe, folder, files, timeout)
         summary = _summarize(pipe.curated, uploads, waited)
         _print_summary(console, summary)
         _copy_out(pipe.store, pipe.settings, out)
@@ -135,13 +143,7 @@ def run(reports: Path | None, out: Path, *, keep_running: bool, samples: int, ti
 
 
 def _upload_and_wait(
-    console: Any,
-    store: Any,
-    prefix: str,
-    folder: Path,
-    files: list[Path],
-    curated: Any,
-    timeout: float,
+    console: Any, pipe: LocalPipeline, folder: Path, files: list[Path], timeout: float
 ) -> tuple[list[Upload], float]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -156,15 +158,15 @@ def _upload_and_wait(
     with Progress(*columns, console=console) as progress:
         up = progress.add_task("uploading", total=len(files), detail="")
         for path in files:
-            key = prefix + path.relative_to(folder).as_posix()
-            ref = store.put(key, path.read_bytes())
+            key = pipe.settings.raw_prefix + path.relative_to(folder).as_posix()
+            ref = pipe.store.put(key, path.read_bytes())
             uploads.append(Upload(key, ref.etag, time.perf_counter()))
             progress.advance(up)
         done = progress.add_task("processed", total=len(uploads), detail="")
         first = uploads[0].at if uploads else time.perf_counter()
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            outcomes = curated.outcomes()
+            outcomes = pipe.curated.outcomes()
             counts = Counter(
                 outcomes[u.key]["outcome"]
                 for u in uploads
@@ -205,11 +207,16 @@ def _print_summary(console: Any, s: dict[str, Any]) -> None:
     table = Table(title="govreports demo", show_header=True)
     for col in ("uploaded", "published", "pass", "warn", "fail", "quarantined", "missing"):
         table.add_column(col, justify="right")
-    table.add_row(*(str(s[c]) for c in ("uploaded", "published", "pass", "warn", "fail", "quarantined", "missing")))
+    table.add_row(
+        *(
+            str(s[c])
+            for c in ("uploaded", "published", "pass", "warn", "fail", "quarantined", "missing")
+        )
+    )
     console.print(table)
     rows = s["rows"]
     console.print(
-        f"curated rows: reports {rows['reports']} · facts {rows['facts']} · rule_results {rows['rule_results']}"
+        "curated rows: " + " · ".join(f"{table} {count}" for table, count in rows.items())
     )
     console.print(f"all outcomes {s['seconds_to_all_outcomes']}s after the first upload")
     for key, reason in s["quarantine_reasons"]:
@@ -217,7 +224,7 @@ def _print_summary(console: Any, s: dict[str, Any]) -> None:
 
 
 def _copy_out(store: Any, settings: Any, out: Path) -> None:
-    """A local copy of the curated Delta tables and the quality reports (relative paths: still valid tables)."""
+    """Copy the curated Delta tables and quality reports (their paths are relative: still tables)."""
     for prefix in (settings.curated_prefix, settings.quality_prefix, settings.quarantine_prefix):
         for ref in store.list(prefix):
             target = out / ref.key

@@ -1,4 +1,4 @@
-"""Apply ``infra/s3-events.json``: the upload-event queue, its dead-letter queue, the bucket notification.
+"""Apply ``infra/s3-events.json``: upload-event queue, dead-letter queue, bucket notification.
 
 The same template serves AWS and the local emulator; tests deploy it against moto.
 """
@@ -25,10 +25,14 @@ def apply_s3_events(s3: Any, sqs: Any, bucket: str, queue_name: str) -> str:
     names = {"Bucket": bucket, "QueueName": queue_name}
     dlq = _fill(spec["dead_letter_queue"], names)
     dlq_url = sqs.create_queue(QueueName=dlq["name"], Attributes=dlq["attributes"])["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     queue = _fill(spec["queue"], names)
     url = sqs.create_queue(QueueName=queue["name"], Attributes=queue["attributes"])["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     policy = _fill(queue["policy"], {**names, "QueueArn": arn})
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue["max_receive_count"])}
     sqs.set_queue_attributes(
@@ -37,6 +41,8 @@ def apply_s3_events(s3: Any, sqs: Any, bucket: str, queue_name: str) -> str:
     )
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
-        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, **spec["notification"]}]},
+        NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": arn, **spec["notification"]}]
+        },
     )
     return str(url)

@@ -17,9 +17,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # The local S3 server accepts any credentials; these keep boto3 off the real chain.
 LOCAL_KEY = "govreports-local"
@@ -36,7 +39,9 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float, log: Pat
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"server exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=1) as r:  # noqa: S310 - a loopback URL we built
                 if r.status < 500:
@@ -67,7 +72,9 @@ class Server:
 def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = log.open("wb")
     # Own process group: stopping the server also stops its children (uvicorn workers).
-    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
 
 
 def start_s3(workdir: Path, port: int | None = None) -> Server:

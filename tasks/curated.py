@@ -8,7 +8,7 @@ reconcile flow and the tests read it to prove that nothing was lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,8 @@ import pyarrow as pa
 from tasks.models import PARSER_VERSION, Report
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     import pandas as pd
 
     from tasks.fetch import ObjectRef
@@ -243,6 +245,8 @@ def fact_rows(reports: Sequence[Report]) -> pa.Table:
 
 def rule_result_rows(frame: pd.DataFrame | None, years: dict[str, int | None]) -> pa.Table:
     """``frame`` is validation's rule_results; report_year is joined in for partitioning."""
+    import pandas as pd
+
     if frame is None or frame.empty:
         return RULE_RESULTS.empty_table()
     rows = []
@@ -258,7 +262,7 @@ def rule_result_rows(frame: pd.DataFrame | None, years: dict[str, int | None]) -
                 "observed": _text(rec.get("observed")),
                 "expected": _text(rec.get("expected")),
                 "detail": _text(rec.get("detail")),
-                "line": None if line is None or line != line else int(line),
+                "line": None if line is None or pd.isna(line) else int(line),
                 "table": _text(rec.get("table")),
             }
         )
@@ -266,6 +270,6 @@ def rule_result_rows(frame: pd.DataFrame | None, years: dict[str, int | None]) -
 
 
 def _text(v: object) -> str | None:
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     return str(v)

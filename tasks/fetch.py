@@ -8,12 +8,13 @@ so a huge upload is rejected without being held in memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
     from mypy_boto3_s3 import S3Client
 
     from govreports.settings import Settings
@@ -146,8 +147,8 @@ class S3ObjectStore:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
-def make_s3_client(settings: Settings) -> S3Client:
-    import boto3
+def aws_client_kwargs(settings: Settings) -> dict[str, Any]:
+    """boto3 client arguments for the configured endpoint; credentials only when set explicitly."""
     from botocore.config import Config
 
     kwargs: dict[str, Any] = {
@@ -164,7 +165,13 @@ def make_s3_client(settings: Settings) -> S3Client:
     if settings.aws_access_key_id and settings.aws_secret_access_key:
         kwargs["aws_access_key_id"] = settings.aws_access_key_id.get_secret_value()
         kwargs["aws_secret_access_key"] = settings.aws_secret_access_key.get_secret_value()
-    client: S3Client = boto3.client("s3", **kwargs)
+    return kwargs
+
+
+def make_s3_client(settings: Settings) -> S3Client:
+    import boto3
+
+    client: S3Client = boto3.client("s3", **aws_client_kwargs(settings))
     return client
 
 

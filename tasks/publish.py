@@ -16,7 +16,6 @@ at commit time; the whole publish is then retried against the new table state.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,8 @@ from tasks.curated import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     import pandas as pd
 
     from govreports.settings import Settings
@@ -206,7 +207,7 @@ class Curated:
         ]
         if outcome_rows:
             data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
-            keys = {r["key"] for r in outcome_rows}
+            keys = {str(r["key"]) for r in outcome_rows}
             self._replace("outcomes", data, f"key IN ({_quote(keys)})", write_deltalake, DeltaTable)
         # A key that was quarantined before and now published: its old record no longer applies.
         for it in items:
@@ -217,12 +218,18 @@ class Curated:
         result.quarantined = sorted({q.ref.key for q in quarantined})
         return result
 
-    def _stale(self, ref: ObjectRef, known: dict[str, dict[str, Any]], result: PublishResult) -> bool:
+    def _stale(
+        self, ref: ObjectRef, known: dict[str, dict[str, Any]], result: PublishResult
+    ) -> bool:
         """An older version of a key must never replace a newer one already on record."""
         prior = known.get(ref.key)
         if not prior or prior["etag"] == ref.etag:
             return False
-        if prior["last_modified"] and ref.last_modified and ref.last_modified < prior["last_modified"]:
+        if (
+            prior["last_modified"]
+            and ref.last_modified
+            and ref.last_modified < prior["last_modified"]
+        ):
             result.superseded.append(ref.key)
             return True
         return False
@@ -314,7 +321,7 @@ def quarantine_record(q: Quarantined, run_id: str, at: datetime) -> dict[str, An
 
 
 def raw_link(settings: Settings, key: str) -> str:
-    """Where a maintainer opens the raw object: the endpoint's path-style URL, never a signed one."""
+    """Where a maintainer opens the raw object: a path-style URL, never a signed one."""
     from urllib.parse import quote
 
     if settings.s3_endpoint_url:
@@ -332,7 +339,11 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
 
     from tasks.quality import render_quality_report
 
-    summary = {"run_id": run_id, "finished_at": published.finished_at.isoformat(), **published.summary()}
+    summary = {
+        "run_id": run_id,
+        "finished_at": published.finished_at.isoformat(),
+        **published.summary(),
+    }
     reports = pd.DataFrame(
         [
             {
@@ -367,9 +378,13 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
     rules = published.rule_results if published.rule_results is not None else pd.DataFrame()
     prefix = settings.quality_prefix
     trend_key = f"{prefix}runs.json"
-    trend: list[dict[str, Any]] = list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
+    trend: list[dict[str, Any]] = (
+        list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
+    )
     trend = [*trend, summary][-200:]
-    html = render_quality_report(summary, reports, rules, trend, lambda key: raw_link(settings, key))
+    html = render_quality_report(
+        summary, reports, rules, trend, lambda key: raw_link(settings, key)
+    )
     page = f"{prefix}runs/{run_id}/index.html"
     curated.store.put(page, html.encode(), "text/html; charset=utf-8")
     curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)

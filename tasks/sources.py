@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote_plus
@@ -16,6 +15,8 @@ from urllib.parse import unquote_plus
 from tasks.fetch import ObjectRef
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mypy_boto3_sqs import SQSClient
 
     from tasks.fetch import S3ObjectStore
@@ -62,7 +63,9 @@ def parse_s3_notification(body: str, bucket: str, prefix: str) -> Iterator[Objec
         key = unquote_plus(str(obj.get("key", "")))
         if not key.startswith(prefix):
             continue
-        yield ObjectRef(key=key, etag=str(obj.get("eTag", "")).strip('"'), size=int(obj.get("size", 0)))
+        yield ObjectRef(
+            key=key, etag=str(obj.get("eTag", "")).strip('"'), size=int(obj.get("size", 0))
+        )
 
 
 class SqsSource:

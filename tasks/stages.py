@@ -8,7 +8,6 @@ flow reads top to bottom. Per-object failures never raise: they become
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,8 @@ from tasks.models import ParseError, Report
 from tasks.publish import Curated, PublishResult, Quarantined
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
     from govreports.settings import Settings
@@ -214,8 +215,11 @@ def summary_markdown(summary: dict[str, Any], link: str) -> str:
         "",
         "| published | pass | warn | fail | quarantined | skipped (already done) |",
         "|---|---|---|---|---|---|",
-        f"| {summary['published']} | {summary['pass']} | {summary['warn']} | {summary['fail']}"
-        f" | {summary['quarantined']} | {summary['skipped']} |",
+        "| "
+        + " | ".join(
+            str(summary[k]) for k in ("published", "pass", "warn", "fail", "quarantined", "skipped")
+        )
+        + " |",
         "",
         f"Stage seconds: {summary['seconds']}",
         "",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from govreports.runtime import LOCAL_KEY, LOCAL_SECRET, Server, start_s3
-from govreports.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from govreports.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "List every raw object and its outcome; exit 1 when any object has none."
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the outcomes as JSON")
-    p.add_argument("--quiet", action="store_true", help="print only the totals and the missing objects")
+    p.add_argument(
+        "--quiet", action="store_true", help="print only the totals and the missing objects"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Create or update the deployments on the configured Prefect API, or write prefect.yaml."
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--work-pool", help="work pool for the deployments (default: none, for the warm worker)")
-    p.add_argument("--write-prefect-yaml", type=Path, metavar="PATH", help="write prefect.yaml and exit")
+    p.add_argument(
+        "--work-pool", help="work pool for the deployments (default: none, for the warm worker)"
+    )
+    p.add_argument(
+        "--write-prefect-yaml", type=Path, metavar="PATH", help="write prefect.yaml and exit"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Ingest every raw object that has no outcome yet (what the scheduled reconcile flow does)."
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Watch the raw prefix and start ingest runs (long-running; Ctrl-C stops it)."
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Run the deployments' flow runs in this warm process (no per-run start-up cost)."
 
@@ -20,7 +23,9 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    worker = WarmWorker({s.full_name: load_flow(s) for s in DEPLOYMENTS}, concurrency=args.concurrency)
+    worker = WarmWorker(
+        {s.full_name: load_flow(s) for s in DEPLOYMENTS}, concurrency=args.concurrency
+    )
     try:
         worker.run(stop)
     except KeyboardInterrupt:

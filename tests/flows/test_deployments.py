@@ -1,4 +1,4 @@
-"""The deployments as a data engineer deploys them: prefect.yaml, `prefect deploy`, a process worker."""
+"""Deployments as a data engineer deploys them: prefect.yaml, `prefect deploy`, a process worker."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from flows.deployments import DEPLOYMENTS, WORK_POOL, prefect_yaml
-from govreports.settings import Settings
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +31,9 @@ def test_every_entrypoint_loads_its_flow() -> None:
 @pytest.mark.prefect
 @pytest.mark.s3
 @pytest.mark.slow
-def test_prefect_deploy_and_a_process_worker_run_ingest(settings: Settings, prefect_server: str) -> None:
+def test_prefect_deploy_and_a_process_worker_run_ingest(
+    settings: Settings, prefect_server: str
+) -> None:
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
 
@@ -38,7 +43,12 @@ def test_prefect_deploy_and_a_process_worker_run_ingest(settings: Settings, pref
     def prefect(*args: str, timeout: float = 180) -> str:
         done = subprocess.run(
             [str(bin_dir / "prefect"), "--no-prompt", *args],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout

@@ -1,14 +1,18 @@
-"""The ingest and reconcile flows on a real Prefect server, a real S3 server and the real GX suites."""
+"""The ingest and reconcile flows on real Prefect and S3 servers, with the real GX suites."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.settings import Settings
 from tasks.fetch import S3ObjectStore
 from tasks.publish import Curated
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from govreports.settings import Settings
 
 pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
 
@@ -42,7 +46,7 @@ def test_batch_publishes_good_reports_and_quarantines_garbage(
     upload(curated, "raw/junk.pdf", b"\x00\x01binary junk\xff" * 50)
     upload(curated, "raw/empty.txt", b"")
 
-    summary = ingest(keys + ["raw/junk.pdf", "raw/empty.txt"])
+    summary = ingest([*keys, "raw/junk.pdf", "raw/empty.txt"])
 
     assert summary["published"] == 3
     assert summary["quarantined"] == 2
@@ -85,7 +89,9 @@ def test_corrected_upload_replaces_the_report(curated: Curated, corpus_dir: Path
     assert fact_ids == {row["report_id"]}
 
 
-def test_reconcile_publishes_what_no_notification_announced(curated: Curated, corpus_dir: Path) -> None:
+def test_reconcile_publishes_what_no_notification_announced(
+    curated: Curated, corpus_dir: Path
+) -> None:
     from flows.reconcile import reconcile
     from tasks.audit import audit
 

@@ -1,20 +1,30 @@
-"""The event-driven loop for real: upload → watcher → ingest deployment run → warm worker → dataset."""
+"""The event-driven loop for real: upload → watcher → deployment run → warm worker → dataset."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.settings import Settings
 from tasks.audit import audit
 from tasks.fetch import S3ObjectStore
 from tasks.publish import Curated
 
-pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus, pytest.mark.slow]
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from govreports.settings import Settings
+
+pytestmark = [
+    pytest.mark.prefect,
+    pytest.mark.s3,
+    pytest.mark.gx,
+    pytest.mark.corpus,
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture
@@ -29,7 +39,9 @@ def running(settings: Settings, prefect_server: str) -> Iterator[Curated]:
     curated.ensure_tables()
     flows = apply_all()
     stop = threading.Event()
-    worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]}, poll_interval=0.2)
+    worker = WarmWorker(
+        {settings.ingest_deployment: flows[settings.ingest_deployment]}, poll_interval=0.2
+    )
     watcher = Watcher(
         source=PollSource(store, settings.raw_prefix, "state/cursor.json"),
         launch=deployment_launcher(settings.ingest_deployment, settings.bucket),
@@ -53,10 +65,14 @@ def wait_for_outcomes(curated: Curated, count: int, timeout: float = 120) -> Non
         if result.ok and result.objects >= count:
             return
         time.sleep(0.3)
-    raise AssertionError(f"no outcome within {timeout}s for {[r.key for r in audit(curated).missing]}")
+    raise AssertionError(
+        f"no outcome within {timeout}s for {[r.key for r in audit(curated).missing]}"
+    )
 
 
-def test_uploads_reach_the_dataset_through_the_deployment(running: Curated, corpus_dir: Path) -> None:
+def test_uploads_reach_the_dataset_through_the_deployment(
+    running: Curated, corpus_dir: Path
+) -> None:
     data = (corpus_dir / "reports" / "2021fmt_pingtan_2024.txt").read_bytes()
     running.store.put("raw/pingtan 2024.txt", data)
     running.store.put("raw/copy/pingtan-2024.txt", data)  # the same bytes under another key
@@ -71,14 +87,20 @@ def test_uploads_reach_the_dataset_through_the_deployment(running: Curated, corp
     assert outcomes["raw/copy/pingtan-2024.txt"]["report_id"] == report["report_id"]
 
 
-def test_run_creation_is_idempotent_per_object_version(settings: Settings, prefect_server: str) -> None:
+def test_run_creation_is_idempotent_per_object_version(
+    settings: Settings, prefect_server: str
+) -> None:
     from prefect.deployments import run_deployment
 
     from flows.deployments import apply_all
 
     apply_all()
     key = f"{settings.bucket}/raw/a.txt@etag-1"
-    first = run_deployment(settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key)
-    again = run_deployment(settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key)
+    first = run_deployment(
+        settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key
+    )
+    again = run_deployment(
+        settings.ingest_deployment, parameters={"keys": []}, timeout=0, idempotency_key=key
+    )
 
     assert first.id == again.id

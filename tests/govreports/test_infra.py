@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
 
 from govreports.infra import apply_s3_events
-from govreports.settings import Settings
 from tasks.fetch import S3ObjectStore
 from tasks.sources import SqsSource
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

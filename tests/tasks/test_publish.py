@@ -1,18 +1,21 @@
-"""Publishing to Delta tables on a real S3 server: idempotence, replacement, ordering, concurrency."""
+"""Publishing Delta tables on a real S3 server: idempotence, replacement, ordering, concurrency."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.settings import Settings
 from tasks.curated import Verdicted
 from tasks.fetch import ObjectRef, S3ObjectStore
 from tasks.models import Fact, Region, Report
 from tasks.publish import Curated, Quarantined
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
 
 T0 = datetime(2025, 1, 10, tzinfo=UTC)
 
@@ -107,7 +110,10 @@ def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curat
 
 
 def test_concurrent_publishers_both_land(curated: Curated) -> None:
-    batches = [[item(report(f"{n}-{i}"), f"raw/{n}-{i}.txt", f"e{n}{i}") for i in range(3)] for n in range(2)]
+    batches = [
+        [item(report(f"{n}-{i}"), f"raw/{n}-{i}.txt", f"e{n}{i}") for i in range(3)]
+        for n in range(2)
+    ]
     errors: list[BaseException] = []
 
     def run(batch: list[Verdicted]) -> None:

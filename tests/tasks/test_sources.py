@@ -1,15 +1,18 @@
-"""Object arrivals from S3 event notifications (real bucket notification → SQS on the emulator) and polling."""
+"""Arrivals from S3 event notifications (a real notification → SQS on the emulator) and polling."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
 
-from govreports.settings import Settings
 from tasks.fetch import S3ObjectStore
 from tasks.sources import PollSource, SqsSource, parse_s3_notification
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
 
 pytestmark = pytest.mark.s3
 
@@ -31,20 +34,50 @@ def sqs_client(settings: Settings):  # type: ignore[no-untyped-def]
         pytest.param('{"Event": "s3:TestEvent"}', [], id="test-event-skipped"),
         pytest.param("not json", [], id="malformed-body"),
         pytest.param(
-            json.dumps({"Records": [{"eventName": "ObjectCreated:Put", "s3": {
-                "bucket": {"name": "b"}, "object": {"key": "raw/%E6%8A%A5%E5%91%8A+2024.txt", "eTag": "e1"}}}]}),
+            json.dumps(
+                {
+                    "Records": [
+                        {
+                            "eventName": "ObjectCreated:Put",
+                            "s3": {
+                                "bucket": {"name": "b"},
+                                "object": {"key": "raw/%E6%8A%A5%E5%91%8A+2024.txt", "eTag": "e1"},
+                            },
+                        }
+                    ]
+                }
+            ),
             ["raw/报告 2024.txt"],
             id="url-encoded-key-with-space-and-unicode",
         ),
         pytest.param(
-            json.dumps({"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {
-                "bucket": {"name": "b"}, "object": {"key": "raw/a.txt"}}}]}),
+            json.dumps(
+                {
+                    "Records": [
+                        {
+                            "eventName": "ObjectRemoved:Delete",
+                            "s3": {"bucket": {"name": "b"}, "object": {"key": "raw/a.txt"}},
+                        }
+                    ]
+                }
+            ),
             [],
             id="delete-event-ignored",
         ),
         pytest.param(
-            json.dumps({"Records": [{"eventName": "ObjectCreated:Put", "s3": {
-                "bucket": {"name": "b"}, "object": {"key": "curated/x", "eTag": "e"}}}]}),
+            json.dumps(
+                {
+                    "Records": [
+                        {
+                            "eventName": "ObjectCreated:Put",
+                            "s3": {
+                                "bucket": {"name": "b"},
+                                "object": {"key": "curated/x", "eTag": "e"},
+                            },
+                        }
+                    ]
+                }
+            ),
             [],
             id="outside-raw-prefix",
         ),
@@ -57,7 +90,9 @@ def test_parse_s3_notification(body: str, expected: list[str]) -> None:
 def test_bucket_notification_reaches_the_queue(settings: Settings) -> None:
     sqs = sqs_client(settings)
     queue_url = sqs.create_queue(QueueName=f"{settings.bucket}-events")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     store = S3ObjectStore.from_settings(settings)
     store.client.put_bucket_notification_configuration(
         Bucket=settings.bucket,
