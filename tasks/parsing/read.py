@@ -53,6 +53,7 @@ _HEADING_TO_BLANK = re.compile(rf"^([{_NUMERAL}]{{1,2}}、\s*[^\s，。；：0-9
 
 _PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _TRAILING_NUMBERS = re.compile(r"(?:^|\s)-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
+_ROW_VALUES = re.compile(r"\d\s+-?\d[\d.,]*\s*$")
 _ONLY_NUMBERS = re.compile(r"^\s*-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
 _ROW_MARKER = re.compile(rf"^\s*(?:[{_NUMERAL}]{{1,2}}、|（[{_NUMERAL}]{{1,2}}）|\d{{1,2}}\s*[.、．])")
 _GROUP_THEN_ROW = re.compile(rf"^(（[{_NUMERAL}]）\S{{0,4}})\s+(\d{{1,2}}[.、].*)$")
@@ -404,7 +405,7 @@ def _is_table_label(line: str, full: float) -> bool:
 
 
 def _continues(prev: str, line: str, full: float) -> bool:
-    if _ROW_MARKER.match(line) or prev.endswith(_TERMINATORS):
+    if _ROW_MARKER.match(line) or prev.endswith(_TERMINATORS) or _ROW_VALUES.search(prev):
         return False
     if _width(prev) >= 0.85 * full:
         return True
