@@ -93,10 +93,11 @@ class ColumnCheck:
 
     def expectation(self) -> Expectation:
         import great_expectations.expectations as gxe
+        from great_expectations.expectations.row_conditions import Column
 
         cond: dict[str, Any] = {}
         if self.when:
-            cond = {"row_condition": f"{self.when}==True", "condition_parser": "pandas"}
+            cond = {"row_condition": Column(self.when) == True}  # noqa: E712
         if self.kind == "not_null":
             return gxe.ExpectColumnValuesToNotBeNull(column=self.column, **cond)
         if self.kind == "in_set":
@@ -143,6 +144,7 @@ def _is_iso_date(value: object) -> bool:
 def comparison_expectations(rules: Iterable[Rule]) -> list[Expectation]:
     """One between-expectation on ``diff`` per rule and operator of a rule frame."""
     import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
 
     out: list[Expectation] = []
     for rule in rules:
@@ -152,8 +154,7 @@ def comparison_expectations(rules: Iterable[Rule]) -> list[Expectation]:
                     column="diff",
                     min_value=0 if op == "eq" else None,
                     max_value=0,
-                    row_condition=f'rule_id=="{rule.id}" and op=="{op}"',
-                    condition_parser="pandas",
+                    row_condition=(Column("rule_id") == rule.id) & (Column("op") == op),
                     meta={"rule_id": rule.id, "op": op},
                 )
             )
