@@ -1,0 +1,287 @@
+"""Row and column labels of the statistics tables, as data: one alias table per report table.
+
+Each alias is a regular expression matched on condensed text (whitespace between CJK
+characters removed). Punctuation is written once in its full-width form and widened to
+both spellings by ``compile_alias``, so the tables below stay readable. The row key ``UNMAPPED`` marks a
+label that is known but has no contract key: it still delimits cells,
+and the extractor reports it as a note instead of dropping it silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+)
+REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+REVIEW_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+
+# An ordinal in front of a label: 一、 / （一） / 1. / 1、. Arabic ordinals are one digit
+# from 1 to 9, so a cell value written right before the label never loses its last digit
+# to the ordinal unless that digit is itself followed by a dot ("…00000002.重复申请").
+ORDINAL = (
+    r"(?:(?:[一二三四五六七八九十]{1,3}[、.．]|（[一二三四五六七八九十]{1,3}）|[1-9][.．、])\s*)?"
+)
+
+_PUNCT_VARIANTS = {
+    "（": "[（(]",
+    "）": "[）)]",
+    "、": "[、,，.．]",
+    "，": "[，,]",
+    "：": "[：:]",
+    "“": "[“”\"'‘’「」『』]?",
+    "”": "[“”\"'‘’「」『』]?",
+    "《": "《?",
+    "》": "》?",
+}
+
+
+def compile_alias(pattern: str, *, ordinal: bool = True) -> str:
+    """Widen full-width punctuation to both spellings and allow a leading ordinal."""
+    out: list[str] = []
+    in_class = False
+    for ch in pattern:
+        # Inside a character class the punctuation is already spelled out by hand.
+        out.append(ch if in_class else _PUNCT_VARIANTS.get(ch, ch))
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+    return (ORDINAL if ordinal else "") + "".join(out)
+
+
+APPLICATION_ROWS: dict[str, tuple[str, ...]] = {
+    "new_received": ("本年新收(?:政府信息公开)?申请数量?",),
+    "carried_over": ("上年结转(?:政府信息公开)?申请数量?",),
+    "disclosed": ("予以公开",),
+    "partially_disclosed": ("部分公开(?:（[^）)]{0,40}）)?",),
+    "withheld_state_secret": ("属于国家秘密",),
+    "withheld_prohibited_by_law": ("其他法律行政法规禁止公开",),
+    "withheld_security_stability": ("危及“三安全一稳定”",),
+    "withheld_third_party": ("保护第三方合法权益",),
+    "withheld_internal_affairs": ("属于三类内部事务信息",),
+    "withheld_process_info": ("属于四类过程性信息",),
+    "withheld_enforcement_file": ("属于行政执法案卷",),
+    "withheld_administrative_query": ("属于行政查询事项",),
+    "unavailable_not_held": ("本机关不掌握相关政府信息",),
+    "unavailable_needs_creation": ("没有现成信息需要另行制作",),
+    "unavailable_unclear": ("补正后申请内容仍不明确",),
+    "not_processed_petition": ("信访举报投诉类申请",),
+    "not_processed_duplicate": ("重复申请",),
+    "not_processed_publication": ("要求提供公开出版物",),
+    "not_processed_excessive": ("无正当理由大量反复申请",),
+    "not_processed_confirmation": ("要求行政机关确认或重新出具已获取信息",),
+    "other": ("其他处理",),
+    "other_no_correction": (
+        "(?:申请人)?无正当理由逾期不补正(?:、?行政机关不再处理其政府信息公开申请)?",
+    ),
+    "other_fee_unpaid": (
+        "(?:申请人)?逾期未按收费通知要求缴纳费用(?:、?行政机关不再处理其政府信息公开申请)?",
+    ),
+    "outcome_total": ("总计",),
+    "carried_forward": ("结转下一?年度继续办理",),
+}
+# "3.其他" is only a row label with its ordinal; bare 其他 is a column header.
+APPLICATION_ROWS_EXACT: dict[str, tuple[str, ...]] = {
+    "other_misc": ("3[.．、]\\s*其他(?!处理|法律|结果|对外|组织|方式|形式|情形)",),
+}
+
+PROACTIVE_ROWS: dict[str, tuple[str, ...]] = {
+    "rules": ("规章",),
+    "normative_documents": ("(?:行政)?规范性文件",),
+    "licensing": ("行政许可",),
+    "other_management_services": ("其他对外管理服务事项",),
+    "penalty": ("行政处罚",),
+    "enforcement": ("行政强制",),
+    "admin_fees": ("行政事业性收费",),
+    "procurement": ("政府集中采购",),
+}
+
+PROACTIVE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "issued": ("本年制发件数",),
+    "repealed": ("本年废止件数",),
+    "in_force": ("现行有效件数",),
+    "made": ("本年新制作数量",),
+    "published": ("本年新公开数量",),
+    "total_public": ("对外公开总数量",),
+    "prior_year_items": ("上一年项目数量",),
+    "change": ("本年增/?减",),
+    "decisions": ("(?:本年)?处理决定数量",),
+    "amount_wan_yuan": ("本年收费金额(?:（单位：万元）)?", "采购总金额"),
+    "items": ("采购项目数量",),
+}
+
+# Columns each 表二 row has when its block header cannot be read (format default).
+PROACTIVE_DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2021": {
+        "rules": ("issued", "repealed", "in_force"),
+        "normative_documents": ("issued", "repealed", "in_force"),
+        "licensing": ("decisions",),
+        "penalty": ("decisions",),
+        "enforcement": ("decisions",),
+        "admin_fees": ("amount_wan_yuan",),
+    },
+    "2019": {
+        "rules": ("made", "published", "total_public"),
+        "normative_documents": ("made", "published", "total_public"),
+        "licensing": ("prior_year_items", "change", "decisions"),
+        "other_management_services": ("prior_year_items", "change", "decisions"),
+        "penalty": ("prior_year_items", "change", "decisions"),
+        "enforcement": ("prior_year_items", "change", "decisions"),
+        "admin_fees": ("prior_year_items", "change"),
+        "procurement": ("items", "amount_wan_yuan"),
+    },
+}
+
+APPLICANT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "commercial_enterprise": ("商业企业",),
+    "research_institution": ("科研机构",),
+    "social_welfare_org": ("社会公益组织",),
+    "legal_service_org": ("法律服务机构",),
+    "natural_person": ("自然人",),
+    "total": ("总计",),
+    "other_org": ("其他",),
+}
+# Group headers over the applicant columns; removed before matching so that
+# 法人或其他组织 is not read as the 其他 column.
+APPLICANT_GROUP_HEADERS = re.compile(r"申请人情况|法人或者?其他组织")
+
+REVIEW_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
+    "litigation_after_reconsideration": ("复议后起诉",),
+    "litigation_direct": ("未经复议直接起诉",),
+    "reconsideration": ("行政复议",),
+}
+REVIEW_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "upheld": ("结果维持",),
+    "corrected": ("结果纠正",),
+    "other": ("其他结果",),
+    "pending": ("尚未审结",),
+    "total": ("总计",),
+}
+
+# A known label with no contract key: it still delimits cells and becomes a note.
+UNMAPPED = ""
+# Sub-items shared by the 行政复议 and 行政诉讼 blocks; the block is the last parent seen.
+LEGACY_SHARED_SUFFIX = "*"
+LEGACY_ROWS: dict[str, tuple[str, ...]] = {
+    "proactive_normative_docs": ("(?:其中：)?主动公开规范性文件数",),
+    "proactive_items": ("主动公开(?:政府)?(?:信息|文件)数",),
+    "normative_docs_issued": ("制发规范性文件总数",),
+    "channel_gazette": ("(?:其中：)?(?:政府)?公报公开(?:政府信息)?数?",),
+    "channel_website": ("(?:其中：)?(?:政府)?网站公开(?:政府信息)?数?",),
+    "channel_weibo": ("政务微博公开(?:政府信息)?数?",),
+    "channel_weixin": ("政务微信公开(?:政府信息)?数?",),
+    "channel_other": ("其他方式公开(?:政府信息)?数?",),
+    "responses_hot_topics": ("回应公众关注热点或重大舆情数",),
+    "press_conferences_by_head": ("(?:其中：)?主要负责同志参加新闻发布会次数",),
+    "press_conferences": ("参加或举办新闻发布会总?次数",),
+    "online_interviews_by_head": ("(?:其中：)?主要负责同志参加(?:政府网站)?在线访谈次数",),
+    "online_interviews": ("政府网站在线访谈次数",),
+    "policy_interpretations": ("政策解读稿件发布数",),
+    "weibo_weixin_responses": ("微博微信回应事件数",),
+    "other_responses": ("其他方式回应事件数",),
+    "applications_received": (
+        "收到申请数",
+        "受理(?:政府信息)?依申请公开(?:政府)?(?:信息)?(?:申请)?总数",
+    ),
+    "applications_in_person": ("(?:其中：)?当面申请数",),
+    "applications_letter": ("信函、?(?:传真)?申请数",),
+    "applications_fax": ("传真申请数",),
+    "applications_online": ("(?:网上|网络)申请数",),
+    "applications_email": ("电子邮件申请数",),
+    "applications_other": ("其[他它]形式申请数",),
+    "applications_closed_on_time": ("按时办结数",),
+    "applications_closed_extended": ("延期办结数",),
+    "applications_closed": ("申请办结数",),
+    "replies_total": ("申请答复数", "对依?申请(?:公开)?的答复总?数"),
+    "replies_already_public": ("属于已主动公开范围数",),
+    "replies_partially_disclosed": ("(?:其中：)?同意部分公开答复数",),
+    "replies_disclosed": ("(?:其中：)?同意公开答复数",),
+    "replies_refused": ("不同意公开答复数", "不予公开答复数", "否决公开答复数"),
+    "refused_state_secret": ("(?:其中：)?涉及国家秘密",),
+    "refused_commercial_secret": ("涉及商业秘密",),
+    "refused_privacy": ("涉及个人隐私",),
+    "refused_security_stability": ("危及国家安全、?公共安全、?经济安全和社会稳定",),
+    "refused_not_government_information": ("不是《条例》所指政府信息",),
+    "refused_other_legal": ("法律法规规定的其他情形",),
+    "replies_not_this_agency": ("不属于本行政机关公开数",),
+    "replies_not_exist": ("申请信息不存在数",),
+    "replies_correction_requested": ("告知作出更改补充数",),
+    "replies_other_channel": ("告知通过其他途径办理数",),
+    "complaints": ("举报投诉数量?", "接受行政诉讼、举报数", "行政申诉(?:、举报)?数"),
+    "reconsideration_total": ("行政复议数量?",),
+    "litigation_total": ("行政诉讼数量?",),
+    "*upheld": ("维持具体行政行为(?:或者驳回原告诉讼请求)?数",),
+    "*corrected": ("被依法纠错数",),
+    "*other": ("其他情形数",),
+    "fees_wan_yuan": ("依申请公开信息收取的费用", "政府信息公开收费(?:及|和)?减免金额"),
+    "dedicated_units": ("政府信息公开工作专门机构数",),
+    "reading_points": ("设置政府信息公开查阅点数",),
+    "staff_total": ("从事政府信息公开工作人员数",),
+    "staff_full_time": ("专职人员数(?:（[^）)]{0,40}）)?",),
+    "staff_part_time": ("兼职人员数",),
+    "special_funds_wan_yuan": ("政府信息公开专项经费(?:（[^）)]{0,60}）)?",),
+    "meetings": ("召开政府信息公开工作会议或专题会议数",),
+    "trainings": ("举办各类培训班数",),
+    "trainees": ("接受培训人员数",),
+    UNMAPPED: ("其他类型答复数",),
+}
+LEGACY_UNITS = ("人次", "万元", "条", "件", "次", "篇", "个", "人", "元", "项")
+LEGACY_VALUE_HEADER = re.compile(r"(?:\d{4}年度|本年度|统计数|本期实际|本年累计)")
+LEGACY_CUMULATIVE_HEADER = re.compile(r"历年累计")
+
+# Units stated by the contract for rows whose table has no unit column.
+APPLICATION_UNIT = "件"
+REVIEW_UNIT = "件"
+PROACTIVE_UNITS: dict[str, str] = {"rules": "件", "normative_documents": "件"}
+
+FINGERPRINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("2021", re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知")),
+    ("2019", re.compile(r"本年新制作数量|对外公开总数量|第二十条第（九）项|其他对外管理服务事项")),
+    ("pre2019", re.compile(r"统计指标|主动公开政府信息数|收到申请数|历年累计|指标名称")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSet:
+    """One table's aliases compiled into a single alternation, longest alternative first."""
+
+    regex: re.Pattern[str]
+    keys: tuple[str, ...]
+
+    def key_of(self, match: re.Match[str]) -> str:
+        assert match.lastgroup is not None
+        return self.keys[int(match.lastgroup[1:])]
+
+
+def build_labels(
+    loose: dict[str, tuple[str, ...]], exact: dict[str, tuple[str, ...]] | None = None
+) -> LabelSet:
+    """Compile alias tables; ``exact`` patterns carry their own ordinal."""
+    entries: list[tuple[str, str]] = []
+    for key, patterns in loose.items():
+        entries.extend((key, compile_alias(p)) for p in patterns)
+    for key, patterns in (exact or {}).items():
+        entries.extend((key, compile_alias(p, ordinal=False)) for p in patterns)
+    # Regex alternation takes the first alternative that matches, not the longest:
+    # longer patterns first keeps 同意部分公开答复数 from being read as 同意公开….
+    entries.sort(key=lambda e: -len(e[1]))
+    parts = [f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(entries)]
+    return LabelSet(re.compile("|".join(parts)), tuple(key for key, _ in entries))
+
+
+APPLICATION_LABELS = build_labels(APPLICATION_ROWS, APPLICATION_ROWS_EXACT)
+PROACTIVE_LABELS = build_labels(PROACTIVE_ROWS)
+LEGACY_LABELS = build_labels(LEGACY_ROWS)
+PROACTIVE_COLUMN_LABELS = build_labels(PROACTIVE_COLUMNS)
+APPLICANT_COLUMN_LABELS = build_labels(APPLICANT_COLUMN_ALIASES)
+REVIEW_GROUP_LABELS = build_labels(REVIEW_GROUP_ALIASES)
+REVIEW_COLUMN_LABELS = build_labels(REVIEW_COLUMN_ALIASES)

@@ -1,0 +1,545 @@
+"""Statistics tables → facts keyed ``table / row / column`` (data-contract.md §2).
+
+Rows are found by their label text and never by position. Two inputs are handled:
+- real cell grids (HTML, docx): columns come from the header cells above each block;
+- flattened text (txt, PDF): each row is the text between its label and the next one;
+  when the page lost the cell boundaries the digits are split by ``tables_split`` under
+  the table's sum rules, and rows that stay ambiguous are chosen by the cross-row rules
+  (R1/R2, P1–P8) and then by plausibility, with a note naming the alternatives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tasks.models import Fact, Format
+from tasks.parsing.labels import (
+    APPLICANT_COLUMNS,
+    APPLICATION_LABELS,
+    APPLICATION_UNIT,
+    FINGERPRINTS,
+    LEGACY_CUMULATIVE_HEADER,
+    LEGACY_LABELS,
+    LEGACY_SHARED_SUFFIX,
+    LEGACY_UNITS,
+    PROACTIVE_COLUMN_LABELS,
+    PROACTIVE_DEFAULT_COLUMNS,
+    PROACTIVE_LABELS,
+    PROACTIVE_UNITS,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+    REVIEW_UNIT,
+    UNMAPPED,
+)
+from tasks.parsing.tables_cells import facts_from_cells
+from tasks.parsing.tables_rules import (
+    APPLICATION_RULES,
+    LEGACY_RULES,
+    CellKey,
+    Rule,
+    check,
+)
+from tasks.parsing.tables_split import Block, Cell, chunk_of, split_run
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.parsing.document import Document
+
+_FULLWIDTH_DIGITS = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {0xFF0D: "-", 0xFF0E: "."}
+_PAGE_FOOTER = re.compile(r"(?m)^[ \t]*[-—]\s*\d{1,3}\s*[-—][ \t]*$")
+_WHITESPACE = re.compile(r"\s+")
+_RUN = re.compile(
+    r"[ |]*(?P<unit>" + "|".join(LEGACY_UNITS) + r")?[ |]*"
+    r"(?P<run>-?\d[\d |.\-]*)(?P<suffix>万元|元)?"
+)
+_T3_ANCHOR = re.compile(r"勾稽关系|申请人情况")
+_T2_ANCHOR = re.compile(r"第二十条")
+_T4_ANCHOR = re.compile(r"结果维持")
+_LEGACY_HEADER = re.compile(r"指标名称|统计指标")
+_LEGACY_ANCHOR = re.compile(r"统计表")
+_UNKNOWN_ROW = re.compile(
+    r"(?P<label>[\u4e00-\u9fff（）()、：:]{2,30}?)(?:"
+    + "|".join(LEGACY_UNITS)
+    + r")?(?P<run>\d[\d ]*)"
+)
+_MONEY_COLUMNS = {"amount_wan_yuan"}
+_MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
+_MAX_ALTERNATIVES = 4
+
+Plausibility = Callable[[tuple[Cell, ...]], tuple[float, ...]]
+
+
+def extract_tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
+    """Facts of 表二/表三/表四 or the pre-2019 统计表, and notes on what could not be read."""
+    flat = Flat.of(doc.lines)
+    if fmt == "unknown":
+        fmt = detect_format(flat.text)
+    notes: list[str] = []
+    facts = facts_from_cells(doc.tables, fmt, notes)
+    covered = {f.table for f in facts}
+    facts += [f for f in _facts_from_text(flat, fmt, notes) if f.table not in covered]
+    if not facts:
+        notes.append("table_absent: no statistics table found in the report")
+    return facts, notes
+
+
+def detect_format(text: str) -> Format:
+    """The table generation from label fingerprints (report-formats.md §3.5)."""
+    condensed = _WHITESPACE.sub("", text)
+    for fmt, pattern in FINGERPRINTS:
+        if pattern.search(condensed):
+            return fmt  # type: ignore[return-value]
+    return "unknown"
+
+
+@dataclass(slots=True)
+class Flat:
+    """The document as one string with whitespace dropped except between numbers.
+
+    Labels broken by line wraps or per-character PDF extraction become whole again, while
+    the spaces that separate cells ("200 000121") survive. ``offsets`` maps every
+    character back to the original text so facts cite their line.
+    """
+
+    text: str
+    offsets: list[int]
+    line_starts: list[int]
+
+    @classmethod
+    def of(cls, lines: Sequence[str]) -> Flat:
+        original = _PAGE_FOOTER.sub("", "\n".join(lines).translate(_FULLWIDTH_DIGITS))
+        line_starts = [0]
+        for line in lines:
+            line_starts.append(line_starts[-1] + len(line) + 1)
+        pieces: list[str] = []
+        offsets: list[int] = []
+        last = 0
+        for gap in _WHITESPACE.finditer(original):
+            pieces.append(original[last : gap.start()])
+            offsets.extend(range(last, gap.start()))
+            before = original[gap.start() - 1] if gap.start() else ""
+            after = original[gap.end()] if gap.end() < len(original) else ""
+            if (before.isdigit() or before == ".") and (after.isdigit() or after == "-"):
+                pieces.append(" ")
+                offsets.append(gap.start())
+            last = gap.end()
+        pieces.append(original[last:])
+        offsets.extend(range(last, len(original)))
+        return cls("".join(pieces), offsets, line_starts)
+
+    def line_at(self, pos: int) -> int:
+        offset = self.offsets[min(pos, len(self.offsets) - 1)] if self.offsets else 0
+        return bisect.bisect_right(self.line_starts, offset)
+
+
+@dataclass(slots=True)
+class _Row:
+    """One labelled row of flattened text and the ways its digits can be read."""
+
+    table: str
+    key: str
+    columns: tuple[str, ...]
+    run: str
+    pos: int
+    unit: str | None
+    suffix: str | None
+    candidates: list[tuple[Cell, ...]]
+    choice: int = 0
+    tie: list[int] = field(default_factory=list)
+
+
+def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
+    text = flat.text
+    t3 = _find_t3(text)
+    t4 = _T4_ANCHOR.search(text, t3[0] if t3 else 0)
+    t2_match = _T2_ANCHOR.search(text)
+    rows: list[_Row] = []
+    if t2_match:
+        t2_end = t3[0] if t3 else (t4.start() if t4 else len(text))
+        rows += _proactive_rows(text, t2_match.start(), t2_end, fmt, notes)
+    if t3:
+        rows += _application_rows(text, t3[0], t4.start() if t4 else len(text), notes)
+    _resolve(rows, APPLICATION_RULES)
+    facts: list[Fact] = []
+    if t4:
+        facts += _review_facts(flat, t4.start(), notes)
+    legacy = _legacy_anchor(text)
+    if legacy and (fmt == "pre2019" or not (t3 or t2_match)):
+        legacy_rows = _legacy_rows(text, legacy.start(), notes)
+        _resolve(legacy_rows, LEGACY_RULES)
+        rows += legacy_rows
+    for row in rows:
+        facts += _row_facts(flat, row, notes)
+    return facts
+
+
+def _legacy_anchor(text: str) -> re.Match[str] | None:
+    """The 统计表 header; the intro often names the 统计表 too, so take the last mention."""
+    header = _LEGACY_HEADER.search(text)
+    if header:
+        return header
+    mentions = list(_LEGACY_ANCHOR.finditer(text))
+    return mentions[-1] if mentions else None
+
+
+def _find_t3(text: str) -> tuple[int, int] | None:
+    anchor = _T3_ANCHOR.search(text)
+    start = anchor.start() if anchor else 0
+    for m in APPLICATION_LABELS.regex.finditer(text, start):
+        if APPLICATION_LABELS.key_of(m) == "new_received":
+            return m.start(), m.end()
+    return None
+
+
+def _read_run(text: str, start: int, end: int) -> re.Match[str] | None:
+    return _RUN.match(text, start, end)
+
+
+def _clean_run(m: re.Match[str]) -> tuple[str, int]:
+    run = m.group("run").rstrip(" |.-")
+    return run, m.start("run")
+
+
+def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list[_Row]:
+    rows: list[_Row] = []
+    for key, _, m_end, seg_end in _segments(
+        APPLICATION_LABELS.regex, APPLICATION_LABELS.key_of, text, start, end
+    ):
+        row = _split_row(
+            text,
+            "applications",
+            key,
+            APPLICANT_COLUMNS,
+            m_end,
+            seg_end,
+            [Block(7, sums=True)],
+            _balanced,
+            notes,
+        )
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _proactive_rows(text: str, start: int, end: int, fmt: Format, notes: list[str]) -> list[_Row]:
+    rows: list[_Row] = []
+    defaults = PROACTIVE_DEFAULT_COLUMNS["2019" if fmt == "2019" else "2021"]
+    for key, _, m_end, seg_end in _segments(
+        PROACTIVE_LABELS.regex, PROACTIVE_LABELS.key_of, text, start, end
+    ):
+        columns = _proactive_columns(text, start, m_end) or defaults.get(key)
+        if not columns:
+            notes.append(f"proactive/{key}: row not in the {fmt} format's 表二, skipped")
+            continue
+        block = Block(
+            len(columns),
+            negative=frozenset(i for i, c in enumerate(columns) if c == "change"),
+            decimal=frozenset(i for i, c in enumerate(columns) if c in _MONEY_COLUMNS),
+        )
+        row = _split_row(
+            text,
+            "proactive",
+            key,
+            columns,
+            m_end,
+            seg_end,
+            [block],
+            _proactive_plausibility(columns),
+            notes,
+        )
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _proactive_columns(text: str, t2_start: int, label_end: int) -> tuple[str, ...]:
+    """The column headers of the 第二十条 block this row sits in, in written order."""
+    block_start = text.rfind("第二十条", t2_start, label_end)
+    columns: list[str] = []
+    for m in PROACTIVE_COLUMN_LABELS.regex.finditer(text, max(block_start, t2_start), label_end):
+        key = PROACTIVE_COLUMN_LABELS.key_of(m)
+        if key not in columns:
+            columns.append(key)
+    return tuple(columns)
+
+
+def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
+    first_label = LEGACY_LABELS.regex.search(text, start)
+    header = text[start : first_label.start() if first_label else len(text)]
+    columns = ("value", "cumulative") if LEGACY_CUMULATIVE_HEADER.search(header) else ("value",)
+    rows: list[_Row] = []
+    parent = ""
+    for key, label_start, m_end, seg_end in _segments(
+        LEGACY_LABELS.regex, LEGACY_LABELS.key_of, text, start, len(text)
+    ):
+        if key in ("reconsideration_total", "litigation_total"):
+            parent = key.removesuffix("_total")
+        if key.startswith(LEGACY_SHARED_SUFFIX):
+            key = f"{parent or 'reconsideration'}_{key[1:]}"
+        row = _split_row(
+            text,
+            "legacy_stats",
+            key,
+            columns,
+            m_end,
+            seg_end,
+            [Block(len(columns))],
+            _legacy_plausibility,
+            notes,
+        )
+        if row is None:
+            continue
+        if key == UNMAPPED:
+            label = text[label_start:m_end]
+            notes.append(f"legacy_stats: label '{label}' has no contract key; values '{row.run}'")
+            continue
+        _note_unknown_rows(text, row, seg_end, notes)
+        rows.append(row)
+    return rows
+
+
+def _note_unknown_rows(text: str, row: _Row, seg_end: int, notes: list[str]) -> None:
+    rest_start = row.pos + len(row.run)
+    for m in _UNKNOWN_ROW.finditer(text, rest_start, seg_end):
+        notes.append(
+            f"legacy_stats: unrecognized row label '{m.group('label')}' with values "
+            f"'{m.group('run').strip()}' kept as a note"
+        )
+
+
+def _segments(
+    regex: re.Pattern[str], key_of: Callable[[re.Match[str]], str], text: str, start: int, end: int
+) -> list[tuple[str, int, int, int]]:
+    """(row key, label start, label end, next label start) for each label in the region."""
+    matches = list(regex.finditer(text, start, end))
+    return [
+        (key_of(m), m.start(), m.end(), matches[i + 1].start() if i + 1 < len(matches) else end)
+        for i, m in enumerate(matches)
+    ]
+
+
+def _split_row(
+    text: str,
+    table: str,
+    key: str,
+    columns: tuple[str, ...],
+    start: int,
+    end: int,
+    blocks: list[Block],
+    plausibility: Plausibility,
+    notes: list[str],
+) -> _Row | None:
+    m = _read_run(text, start, end)
+    if m is None:
+        return None  # a group header or a row written without numbers
+    run, pos = _clean_run(m)
+    where = f"{table}/{key}"
+    if "|" in run:
+        cells = _pipe_cells(run, len(columns))
+        if cells is not None:
+            return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), [cells])
+        run = run.replace("|", " ")
+    result = split_run(run, blocks)
+    if result.capped:
+        notes.append(f"{where}: digit split of '{run}' stopped at the search cap")
+    candidates = result.candidates
+    if table == "legacy_stats":
+        candidates = [c for c in candidates if _legacy_ok(c)]
+    if not candidates:
+        notes.append(
+            f"{where}: cannot split '{run}' into {len(columns)} cells satisfying the "
+            "table's rules; row left out"
+        )
+        return None
+    candidates.sort(key=plausibility)
+    return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), candidates)
+
+
+def _pipe_cells(run: str, n: int) -> tuple[Cell, ...] | None:
+    """Cells of a pipe-delimited row; ``None`` when their count does not fit."""
+    parts = run.split("|")
+    while parts and not parts[-1].strip():
+        parts.pop()
+    if parts and not parts[0].strip():
+        parts.pop(0)
+    if len(parts) != n or any(" " in p.strip() for p in parts):
+        return None
+    cells: list[Cell] = []
+    offset = 0
+    for part in parts:
+        offset = run.index(part, offset) if part else offset
+        value = part.strip()
+        number = float(value) if "." in value else int(value) if value else 0
+        cells.append(Cell(number, value, offset))
+    return tuple(cells)
+
+
+def _legacy_ok(cells: tuple[Cell, ...]) -> bool:
+    # P10: 历年累计 is never below 本年度.
+    return len(cells) < 2 or cells[0].value <= cells[1].value
+
+
+def _balanced(cells: tuple[Cell, ...]) -> tuple[float, ...]:
+    lengths = [len(c.text.lstrip("-").split(".")[0]) for c in cells]
+    return (max(lengths), sum(n * n for n in lengths))
+
+
+def _legacy_plausibility(cells: tuple[Cell, ...]) -> tuple[float, ...]:
+    return _balanced(cells)
+
+
+def _proactive_plausibility(columns: tuple[str, ...]) -> Plausibility:
+    def score(cells: tuple[Cell, ...]) -> tuple[float, ...]:
+        v = dict(zip(columns, (c.value for c in cells), strict=True))
+        lengths = [len(c.text.lstrip("-").split(".")[0]) for c in cells]
+        balance = (max(lengths), sum(n * n for n in lengths))
+        if "published" in v:  # R10: 本年新公开 <= 本年新制作 and <= 对外公开总数, usually equal
+            soft = (v["published"] > v["made"]) + (v["published"] > v["total_public"])
+            return (soft, v["published"] != v["made"], *balance)
+        if "in_force" in v:  # what was issued this year is in force; repeals are fewer
+            return (
+                v["issued"] > v["in_force"],
+                balance[0],
+                v["repealed"] > v["issued"],
+                balance[1],
+            )
+        if "items" in v:
+            # A central purchase averages about 10^5.5 元 per item; the run is read in 元.
+            per_item = float(v["amount_wan_yuan"]) / max(float(v["items"]), 1.0)
+            return (abs(math.log10(max(per_item, 1e-9)) - 5.5),)
+        if "prior_year_items" in v:  # the item list is written out in full, the change is short
+            return (balance[0], -lengths[0], balance[1])
+        return balance
+
+    return score
+
+
+def _resolve(rows: list[_Row], rules: Sequence[Rule]) -> None:
+    """Choose each ambiguous row's split by the cross-row rules, then by plausibility."""
+    ambiguous = [r for r in rows if len(r.candidates) > 1]
+    if not ambiguous:
+        return
+    for _ in range(2):
+        for row in ambiguous:
+            scores = []
+            for i in range(len(row.candidates)):
+                row.choice = i
+                scores.append(sum(o.passed for o in check(_cells(rows), rules)))
+            best = max(scores)
+            row.tie = [i for i, s in enumerate(scores) if s == best]
+            row.choice = row.tie[0]
+
+
+def _cells(rows: list[_Row]) -> dict[CellKey, float]:
+    out: dict[CellKey, float] = {}
+    for row in rows:
+        for column, cell in zip(row.columns, row.candidates[row.choice], strict=True):
+            out[(row.table, row.key, column)] = float(cell.value)
+    return out
+
+
+def _row_facts(flat: Flat, row: _Row, notes: list[str]) -> list[Fact]:
+    chosen = row.candidates[row.choice]
+    if len(row.tie) > 1:
+        alternatives = [
+            "|".join(c.text for c in row.candidates[i]) for i in row.tie if i != row.choice
+        ]
+        notes.append(
+            f"{row.table}/{row.key}: ambiguous split of '{row.run}', chose "
+            f"{'|'.join(c.text for c in chosen)}; alternatives: "
+            f"{', '.join(alternatives[:_MAX_ALTERNATIVES])}"
+            + (
+                f" and {len(alternatives) - _MAX_ALTERNATIVES} more"
+                if len(alternatives) > _MAX_ALTERNATIVES
+                else ""
+            )
+        )
+    facts = []
+    for column, cell in zip(row.columns, chosen, strict=True):
+        chunk = chunk_of(row.run.replace("|", " "), cell.start)
+        raw = cell.text if chunk == cell.text else f"{chunk}→{cell.text}"
+        value, unit, raw = _value_unit(row, column, cell, raw)
+        facts.append(
+            Fact(
+                row.table,
+                row.key,
+                column,
+                value,
+                unit,
+                False,
+                raw,
+                flat.line_at(row.pos + cell.start),
+            )
+        )
+    return facts
+
+
+def _value_unit(
+    row: _Row, column: str, cell: Cell, raw: str
+) -> tuple[int | float, str | None, str]:
+    money = column in _MONEY_COLUMNS or row.key in _MONEY_ROWS
+    if money:
+        written = row.suffix or row.unit
+        if written == "元":
+            return round(float(cell.value) / 10_000, 6), "万元", raw + "元"
+        return float(cell.value), "万元", raw + (written or "")
+    if row.table == "applications":
+        return cell.value, APPLICATION_UNIT, raw
+    if row.table == "legacy_stats":
+        return cell.value, row.unit, raw
+    return cell.value, PROACTIVE_UNITS.get(row.key), raw
+
+
+def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
+    text = flat.text
+    header_end = anchor
+    for _ in range(3):
+        nxt = text.find("总计", header_end, anchor + 400)
+        if nxt < 0:
+            break
+        header_end = nxt + 2
+    m = _read_run(text, header_end, min(len(text), header_end + 200))
+    if m is None:
+        notes.append("review_litigation: no value row after the 表四 header")
+        return []
+    run, pos = _clean_run(m)
+    result = split_run(run.replace("|", " "), [Block(5, sums=True)] * 3)
+    if not result.candidates:
+        notes.append(f"review_litigation: cannot split '{run}' into 15 cells satisfying R4–R6")
+        return []
+    result.candidates.sort(key=_balanced)
+    facts: list[Fact] = []
+    for r, table_row in enumerate(REVIEW_ROWS):
+        row = _Row(
+            "review_litigation",
+            table_row,
+            REVIEW_COLUMNS,
+            run,
+            pos,
+            None,
+            None,
+            [result.candidates[0][5 * r : 5 * r + 5]],
+        )
+        for fact in _row_facts(flat, row, notes):
+            facts.append(
+                Fact(
+                    fact.table,
+                    fact.row,
+                    fact.column,
+                    fact.value,
+                    REVIEW_UNIT,
+                    False,
+                    fact.raw,
+                    fact.line,
+                )
+            )
+    if len(result.candidates) > 1:
+        others = ["|".join(c.text for c in cand) for cand in result.candidates[1:_MAX_ALTERNATIVES]]
+        notes.append(
+            f"review_litigation: ambiguous split of '{run}'; alternatives: " + ", ".join(others)
+        )
+    return facts

@@ -1,0 +1,253 @@
+"""Real cell grids (HTML, docx) → facts: rows by label text, columns by the header cells.
+
+Header rows are the rows without values above each block; a block may repeat its header
+(page breaks) or carry its own (表二's 第二十条 blocks), so the header in force is the last
+run of header rows seen. Group labels given once (rowspan) arrive repeated by the reader;
+the row key is taken from the most specific (rightmost) label cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.models import Fact, Format
+from tasks.parsing.labels import (
+    APPLICANT_COLUMN_LABELS,
+    APPLICANT_GROUP_HEADERS,
+    APPLICATION_LABELS,
+    APPLICATION_UNIT,
+    LEGACY_CUMULATIVE_HEADER,
+    LEGACY_LABELS,
+    LEGACY_SHARED_SUFFIX,
+    LEGACY_UNITS,
+    LEGACY_VALUE_HEADER,
+    PROACTIVE_COLUMN_LABELS,
+    PROACTIVE_LABELS,
+    PROACTIVE_UNITS,
+    REVIEW_COLUMN_LABELS,
+    REVIEW_GROUP_LABELS,
+    REVIEW_UNIT,
+    UNMAPPED,
+    LabelSet,
+)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.parsing.document import Table, TableRow
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_BLANKS = {"", "无", "/", "—", "-", "－", "——", "空"}
+_CJK_GAP = re.compile(r"(?<=[^\d.\s])\s+|\s+(?=[^\d.\s-])")
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {0xFF0D: "-", 0xFF0E: "."}
+_MONEY_COLUMNS = {"amount_wan_yuan"}
+_MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    value: int | float
+    raw: str
+    unit: str | None  # 元 / 万元 written inside the cell
+
+
+def facts_from_cells(tables: list[Table], fmt: Format, notes: list[str]) -> list[Fact]:
+    facts: list[Fact] = []
+    for table in tables:
+        facts += _table_facts(table, notes)
+    return facts
+
+
+def _clean(cell: str) -> str:
+    return _CJK_GAP.sub("", cell.translate(_FULLWIDTH).replace("\xa0", " ")).strip()
+
+
+def _value(cell: str) -> _Value | None:
+    text = cell.replace(",", "").replace(" ", "")
+    unit = None
+    for suffix in ("万元", "元"):
+        if text.endswith(suffix) and _NUMBER.fullmatch(text[: -len(suffix)]):
+            text, unit = text[: -len(suffix)], suffix
+            break
+    if not _NUMBER.fullmatch(text):
+        return None
+    return _Value(float(text) if "." in text else int(text), cell, unit)
+
+
+def _table_facts(table: Table, notes: list[str]) -> list[Fact]:
+    rows = [[_clean(c) for c in row.cells] for row in table.rows]
+    text = "".join("".join(r) for r in rows)
+    if "结果维持" in text and "复议后起诉" in text:
+        return _review_facts(table, rows, notes)
+    kind = _kind(rows)
+    if kind is None:
+        return []
+    table_name, labels = kind
+    return _labelled_facts(table, rows, table_name, labels, notes)
+
+
+def _kind(rows: list[list[str]]) -> tuple[str, LabelSet] | None:
+    best: tuple[int, str, LabelSet] | None = None
+    for name, labels in (
+        ("applications", APPLICATION_LABELS),
+        ("proactive", PROACTIVE_LABELS),
+        ("legacy_stats", LEGACY_LABELS),
+    ):
+        hits = sum(1 for r in rows if any(labels.regex.search(c) for c in r))
+        if hits >= 2 and (best is None or hits > best[0]):
+            best = (hits, name, labels)
+    return (best[1], best[2]) if best else None
+
+
+def _column_keys(table_name: str, header: list[list[str]], width: int) -> list[str | None]:
+    keys: list[str | None] = []
+    for j in range(width):
+        key = None
+        for row in reversed(header):
+            cell = row[j] if j < len(row) else ""
+            key = _column_key(table_name, cell)
+            if key:
+                break
+        keys.append(key if key not in keys else None)  # colspan repeats the first cell
+    return keys
+
+
+def _column_key(table_name: str, cell: str) -> str | None:
+    if table_name == "applications":
+        m = APPLICANT_COLUMN_LABELS.regex.search(APPLICANT_GROUP_HEADERS.sub("", cell))
+        return APPLICANT_COLUMN_LABELS.key_of(m) if m else None
+    if table_name == "proactive":
+        m = PROACTIVE_COLUMN_LABELS.regex.search(cell)
+        return PROACTIVE_COLUMN_LABELS.key_of(m) if m else None
+    if LEGACY_CUMULATIVE_HEADER.search(cell):
+        return "cumulative"
+    if LEGACY_VALUE_HEADER.search(cell):
+        return "value"
+    if cell in ("单位", "计量单位"):
+        return "unit"
+    return None
+
+
+def _row_key(labels: LabelSet, cells: list[str]) -> str | None:
+    for cell in reversed(cells):
+        matches = list(labels.regex.finditer(cell))
+        if matches:
+            return labels.key_of(matches[-1])
+    return None
+
+
+def _labelled_facts(
+    table: Table, rows: list[list[str]], table_name: str, labels: LabelSet, notes: list[str]
+) -> list[Fact]:
+    has_numbers = any(_value(c) is not None for r in rows for c in r)
+    header: list[list[str]] = []
+    last_was_data = False
+    parent = "reconsideration"
+    facts: list[Fact] = []
+    for source, cells in zip(table.rows, rows, strict=True):
+        keys = _column_keys(table_name, header, len(cells))
+        value_cols = [j for j, k in enumerate(keys) if k not in (None, "unit")]
+        label_cells = [c for j, c in enumerate(cells) if j not in value_cols and keys[j] != "unit"]
+        row_key = _row_key(labels, label_cells)
+        is_data = row_key is not None and any(
+            _value(cells[j]) is not None or cells[j] in _BLANKS
+            for j in value_cols
+            if j < len(cells)
+        )
+        if not is_data:
+            if any(_column_key(table_name, c) not in (None,) for c in cells):
+                header = [cells] if last_was_data else [*header, cells]
+                last_was_data = False
+            elif row_key is None and any(_value(c) for c in cells):
+                notes.append(
+                    f"{table_name}: row '{''.join(label_cells)}' has no known label; "
+                    f"values {[c for c in cells if _value(c)]} kept as a note"
+                )
+            continue
+        last_was_data = True
+        assert row_key is not None
+        if table_name == "legacy_stats":
+            if row_key in ("reconsideration_total", "litigation_total"):
+                parent = row_key.removesuffix("_total")
+            if row_key.startswith(LEGACY_SHARED_SUFFIX):
+                row_key = f"{parent}_{row_key[1:]}"
+            if row_key == UNMAPPED:
+                notes.append(f"legacy_stats: label '{''.join(label_cells)}' has no contract key")
+                continue
+        unit_col = next((j for j, k in enumerate(keys) if k == "unit"), None)
+        written_unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
+        for j in value_cols:
+            column = keys[j]
+            assert column is not None
+            fact = _fact(table_name, row_key, column, cells[j], written_unit, has_numbers, source)
+            if fact:
+                facts.append(fact)
+    return facts
+
+
+def _fact(
+    table_name: str,
+    row: str,
+    column: str,
+    cell: str,
+    written_unit: str | None,
+    has_numbers: bool,
+    source: TableRow,
+) -> Fact | None:
+    parsed = _value(cell)
+    if parsed is None:
+        if cell not in _BLANKS or not has_numbers:
+            return None
+        # A blank cell in a table that otherwise holds numbers is that table's way of writing 0.
+        parsed = _Value(0, cell, None)
+    money = column in _MONEY_COLUMNS or row in _MONEY_ROWS
+    value: int | float = parsed.value
+    unit: str | None
+    if money:
+        in_yuan = (parsed.unit or written_unit) == "元"
+        value = round(float(value) / 10_000, 6) if in_yuan else float(value)
+        unit = "万元"
+    elif table_name == "applications":
+        unit = APPLICATION_UNIT
+    elif table_name == "legacy_stats":
+        unit = written_unit if written_unit in LEGACY_UNITS else None
+    else:
+        unit = PROACTIVE_UNITS.get(row)
+    return Fact(table_name, row, column, value, unit, False, parsed.raw, source.line)
+
+
+def _review_facts(table: Table, rows: list[list[str]], notes: list[str]) -> list[Fact]:
+    header: list[list[str]] = []
+    for source, cells in zip(table.rows, rows, strict=True):
+        values = [_value(c) for c in cells]
+        if sum(v is not None for v in values) < 5:
+            header.append(cells)
+            continue
+        facts: list[Fact] = []
+        for j, parsed in enumerate(values):
+            column_text = "".join(h[j] for h in header if j < len(h))
+            group = REVIEW_GROUP_LABELS.regex.search(column_text)
+            column = REVIEW_COLUMN_LABELS.regex.search(column_text)
+            if group is None or column is None:
+                continue
+            cell = cells[j]
+            if parsed is None:
+                if cell not in _BLANKS:
+                    continue
+                parsed = _Value(0, cell, None)
+            facts.append(
+                Fact(
+                    "review_litigation",
+                    REVIEW_GROUP_LABELS.key_of(group),
+                    REVIEW_COLUMN_LABELS.key_of(column),
+                    parsed.value,
+                    REVIEW_UNIT,
+                    False,
+                    parsed.raw,
+                    source.line,
+                )
+            )
+        if not facts:
+            notes.append("review_litigation: value row found but its header cells were not read")
+        return facts
+    return []

@@ -1,0 +1,151 @@
+"""Splitting a run of digits whose cell boundaries were lost ("640020470" → 64|0|0|2|0|4|70).
+
+A run is the text of one table row after its label: digits, optionally with spaces (the
+cells the page did keep apart), minus signs and decimal points. A split must honour every
+boundary that is visible, write no number with a leading zero, and satisfy each block's
+sum rule when it has one (表三 R3: the first six cells add up to the seventh; 表四 R4–R6:
+per block of five). The search fixes each block's total to the sum of its parts, so it
+only enumerates the parts; it stops after ``node_cap`` steps and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+MAX_DIGITS = 9  # no count in these tables reaches a billion
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """``size`` consecutive cells; with ``sums`` the last one is the sum of the others."""
+
+    size: int
+    sums: bool = False
+    negative: frozenset[int] = frozenset()  # cell indexes that may be negative
+    decimal: frozenset[int] = frozenset()  # cell indexes that may carry decimals
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: int | float
+    text: str  # the digits this cell was given, as written
+    start: int  # offset in the run
+
+
+@dataclass(slots=True)
+class SplitResult:
+    candidates: list[tuple[Cell, ...]] = field(default_factory=list)
+    capped: bool = False
+
+
+def split_run(
+    run: str, blocks: Sequence[Block], *, node_cap: int = 50_000, max_candidates: int = 64
+) -> SplitResult:
+    """Every way to read ``run`` as the cells of ``blocks``, in search order."""
+    search = _Search(run, tuple(blocks), node_cap, max_candidates)
+    search.block(0, 0, ())
+    return SplitResult(search.found, search.capped)
+
+
+def chunk_of(run: str, start: int) -> str:
+    """The space-delimited chunk of ``run`` containing offset ``start``."""
+    left = run.rfind(" ", 0, start) + 1
+    right = run.find(" ", start)
+    return run[left : right if right >= 0 else len(run)]
+
+
+class _Search:
+    def __init__(
+        self, run: str, blocks: tuple[Block, ...], node_cap: int, max_candidates: int
+    ) -> None:
+        self.run = run
+        self.blocks = blocks
+        self.node_cap = node_cap
+        self.max_candidates = max_candidates
+        self.nodes = 0
+        self.capped = False
+        self.found: list[tuple[Cell, ...]] = []
+        self.cells_left = [sum(b.size for b in blocks[i:]) for i in range(len(blocks) + 1)]
+        digits_after = [0] * (len(run) + 1)
+        for i in range(len(run) - 1, -1, -1):
+            digits_after[i] = digits_after[i + 1] + run[i].isdigit()
+        self.digits_after = digits_after
+
+    def _stop(self) -> bool:
+        return self.capped or len(self.found) >= self.max_candidates
+
+    def _skip(self, p: int) -> int:
+        while p < len(self.run) and self.run[p] == " ":
+            p += 1
+        return p
+
+    def block(self, b: int, p: int, cells: tuple[Cell, ...]) -> None:
+        p = self._skip(p)
+        if b == len(self.blocks):
+            if p == len(self.run):
+                self.found.append(cells)
+            return
+        self.cell(b, 0, p, 0, cells)
+
+    def cell(self, b: int, i: int, p: int, partial: int | float, cells: tuple[Cell, ...]) -> None:
+        if self._stop():
+            return
+        self.nodes += 1
+        if self.nodes > self.node_cap:
+            self.capped = True
+            return
+        p = self._skip(p)
+        block = self.blocks[b]
+        remaining = self.cells_left[b] - i
+        if self.digits_after[p] < remaining:
+            return
+        if block.sums and i == block.size - 1:
+            total = self._total_at(p, partial)
+            if total is not None:
+                self.block(b + 1, total.start + len(total.text), (*cells, total))
+            return
+        for number in self._numbers_at(p, i in block.negative, i in block.decimal):
+            nxt = number.start + len(number.text)
+            if i + 1 == block.size:
+                self.block(b + 1, nxt, (*cells, number))
+            else:
+                self.cell(b, i + 1, nxt, partial + number.value, (*cells, number))
+            if self._stop():
+                return
+
+    def _total_at(self, p: int, partial: int | float) -> Cell | None:
+        if isinstance(partial, float) or partial < 0:
+            return None
+        text = str(partial)
+        if not self.run.startswith(text, p) or not self._ends_cleanly(p + len(text)):
+            return None
+        return Cell(partial, text, p)
+
+    def _ends_cleanly(self, q: int) -> bool:
+        return q >= len(self.run) or self.run[q] != "."
+
+    def _numbers_at(self, p: int, negative: bool, decimal: bool) -> Iterator[Cell]:
+        run = self.run
+        i = p + 1 if negative and run.startswith("-", p) else p
+        end = i
+        while end < len(run) and run[end].isdigit():
+            end += 1
+        for length in range(1, min(MAX_DIGITS, end - i) + 1):
+            if length > 1 and run[i] == "0":
+                return
+            q = i + length
+            if q == end and q < len(run) and run[q] == ".":
+                if not decimal:
+                    return
+                f = q + 1
+                while f < len(run) and run[f].isdigit():
+                    f += 1
+                if f == q + 1:
+                    return
+                yield Cell(float(run[p:f]), run[p:f], p)
+                return
+            yield Cell(int(run[p:q]), run[p:q], p)
