@@ -6,7 +6,7 @@ renders the very same words and numbers and differs only in presentation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tasks.models import SCHEMA_VERSION, Fact, Format, Region
@@ -94,8 +94,8 @@ class SampleTruth:
     site: Site | None = None
     table_variant: str = "none"  # pre2019: national | legacy | none; 2019/2021: national
     blank_zeros: bool = False
+    chrome: bool = False  # web-page boilerplate (当前位置, 字体, 扫一扫, 附件下载) around the body
     violated: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, layout: str | None = None) -> dict[str, Any]:
         """data-contract.md §1 without ``report_id`` (the bytes differ per layout), plus layout."""

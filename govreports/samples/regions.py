@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tasks.models import Region
+
+if TYPE_CHECKING:
+    import random
 
 Level = Literal["province", "city", "county"]
 
