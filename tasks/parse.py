@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Format, ParseError, Report
-from tasks.parsing.document import Document
 from tasks.parsing.meta import extract_meta
 from tasks.parsing.normalize import normalize_document
 from tasks.parsing.prose import extract_prose_facts
 from tasks.parsing.read import read_document
+
+if TYPE_CHECKING:
+    from tasks.parsing.document import Document
 
 _REPORT_TITLE = re.compile(r"信息公开.{0,16}报告|政务公开.{0,16}报告")
 _REPORT_BODY = re.compile(r"主动公开|依申请公开|政府信息公开申请|统计期限|统计时限")

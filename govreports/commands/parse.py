@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Parse report files (.txt, .html, .pdf, .docx) and print a summary or the contract JSON."
 
@@ -55,7 +57,10 @@ def _summary(path: str, report: dict[str, Any]) -> str:
         f"  agency:    {report['agency']}  ({region})",
         f"  year:      {report['report_year']}  format: {report['format']}",
         f"  published: {report['published_on']}  signed: {report['signed_on']}",
-        f"  sections:  {len(report['sections'])}  facts: {len(report['facts'])} ({', '.join(tables)})",
+        (
+            f"  sections:  {len(report['sections'])}  facts: {len(report['facts'])}"
+            f" ({', '.join(tables)})"
+        ),
     ]
     lines.extend(f"  note: {note}" for note in report["notes"])
     return "\n".join(lines)

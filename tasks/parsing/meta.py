@@ -11,15 +11,19 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.models import Format, Region
-from tasks.parsing.document import Document
+
+if TYPE_CHECKING:
+    from tasks.parsing.document import Document
 
 _NUMERAL = "一二三四五六七八九十"
 _CN_DIGIT = "〇○零O0一二三四五六七八九十"
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_AGENCY_IN_TITLE = re.compile(r"^(.{2,40}?)\s*(?:(?:19|20)\d{2}\s*年|关于|政府信息公开|信息公开|政务公开)")
+_AGENCY_IN_TITLE = re.compile(
+    r"^(.{2,40}?)\s*(?:(?:19|20)\d{2}\s*年|关于|政府信息公开|信息公开|政务公开)"
+)
 _TITLE_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}报告")
 _CMS_SUFFIX = re.compile(r"(报告)\s*(?:[_|｜\-—–]+|\s{2,}).{0,40}$")
 _GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府)?(?:信息公开|政务公开|关于)")
@@ -29,8 +33,16 @@ _ISO_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\
 _CN_DATE = re.compile(rf"([{_CN_DIGIT}]{{4}})年([{_CN_DIGIT}]{{1,2}})月([{_CN_DIGIT}]{{1,3}})日")
 _AR_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PUBLISHED_LINE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|时间)\s*[:：]+\s*")
-_PUBLISHED_KEYS = ("发布时间", "发布日期", "发文日期", "PubDate", "pubdate", "publishdate",
-                   "PublishDate", "时间")
+_PUBLISHED_KEYS = (
+    "发布时间",
+    "发布日期",
+    "发文日期",
+    "PubDate",
+    "pubdate",
+    "publishdate",
+    "PublishDate",
+    "时间",
+)
 _SIGNATURE_TAIL = re.compile(r"^\s*(?:$|附件|[\u4e00-\u9fff（）]{2,40}统计表)")
 _AGENCY_SUFFIX = re.compile(
     r"(人民政府|管委会|管理委员会|委员会|办公室|办公厅|局|厅|委|署|院|中心|政府|部|会|所|站|队)$"
@@ -105,7 +117,11 @@ def find_title(doc: Document) -> str | None:
         if _GENERIC_TITLE.match(title) and i > 0 and _AGENCY_SUFFIX.search(head[i - 1]):
             return clean_title(head[i - 1] + title)
         # A title split over two lines: the agency alone above 'YYYY年…报告'.
-        if i > 0 and re.match(r"^(?:19|20)\d{2}\s*年", title) and _AGENCY_SUFFIX.search(head[i - 1]):
+        if (
+            i > 0
+            and re.match(r"^(?:19|20)\d{2}\s*年", title)
+            and _AGENCY_SUFFIX.search(head[i - 1])
+        ):
             return clean_title(head[i - 1] + title)
         return title
     for key in ("Title", "title"):
@@ -180,8 +196,22 @@ def to_iso(text: str) -> str | None:
 def _cn_int(text: str) -> int:
     if text.isdigit():
         return int(text)
-    digits = {"〇": 0, "○": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    digits = {
+        "〇": 0,
+        "○": 0,
+        "零": 0,
+        "O": 0,
+        "0": 0,
+        "一": 1,
+        "二": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
     if len(text) == 4:
         return int("".join(str(digits[c]) for c in text))
     if "十" in text:
@@ -195,9 +225,9 @@ def find_published_on(doc: Document) -> str | None:
         if key in doc.meta and (iso := to_iso(doc.meta[key])):
             return iso
     for line in doc.lines[:15]:
-        if m := _PUBLISHED_LINE.search(line):
-            if iso := to_iso(line[m.end() : m.end() + 30]):
-                return iso
+        m = _PUBLISHED_LINE.search(line)
+        if m and (iso := to_iso(line[m.end() : m.end() + 30])):
+            return iso
     return None
 
 

@@ -21,11 +21,9 @@ import re
 from tasks.parsing.document import Document, Table, TableRow
 
 _FULLWIDTH_KEEP = set("，：；（）！？")
-_TO_HALF = {
-    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _FULLWIDTH_KEEP
-}
-_SPACES = {cp: " " for cp in (0x00A0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200A, 0x202F, 0x0009)}
-_ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+_TO_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _FULLWIDTH_KEEP}
+_SPACES = dict.fromkeys((160, 12288, 8194, 8195, 8201, 8202, 8239, 9), " ")
+_ZERO_WIDTH = dict.fromkeys((8203, 8204, 8205, 8288, 65279, 173))
 _TRANSLATE = {**_TO_HALF, **_SPACES, **_ZERO_WIDTH}
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"

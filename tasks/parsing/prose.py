@@ -8,10 +8,13 @@ is skipped. The first qualifying statement of each row wins.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tasks.models import Fact
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?|[零一二两三四五六七八九十百千万]{1,8})"
 _APPROX = r"(余|多)?"
@@ -34,14 +37,23 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "proactive_items",
         "条",
-        re.compile(r"(?<!应)(?:主动公开|共公布)(?:了)?[^，。；\d]{0,10}?(?:政府)?信息\s*" + _NUM + r"\s*" + _APPROX + r"\s*条"),
+        re.compile(
+            r"(?<!应)(?:主动公开|共公布)(?:了)?[^，。；\d]{0,10}?(?:政府)?信息\s*"
+            + _NUM
+            + r"\s*"
+            + _APPROX
+            + r"\s*条"
+        ),
     ),
     _Rule(
         "applications_received",
         "件",
         re.compile(
-            r"(?:收到|受理)[^，。；\d]{0,20}?信息公开[^，。；\d]{0,6}?申请\s*(?:共\s*)?" + _NUM
-            + r"\s*" + _APPROX + r"\s*(?:件|条|份|个)"
+            r"(?:收到|受理)[^，。；\d]{0,20}?信息公开[^，。；\d]{0,6}?申请\s*(?:共\s*)?"
+            + _NUM
+            + r"\s*"
+            + _APPROX
+            + r"\s*(?:件|条|份|个)"
             r"|(?:收到|受理)\s*" + _NUM + r"\s*" + _APPROX + r"\s*(?:件|份)[^，。；\d]{0,12}?申请"
         ),
     ),
@@ -63,7 +75,9 @@ _RULES: tuple[_Rule, ...] = (
 )
 _FEE = re.compile(r"收取[^，。；\d]{0,24}?费\s*(?:共\s*)?" + _NUM + r"\s*(万元|元)")
 _FEE_NONE = re.compile(r"(?:未|没有|无|不|暂不)(?:收取|收费)|零收费")
-_NONE_APPLICATIONS = re.compile(r"(?:未|没有)(?:收到|受理)[^，。；\d]{0,20}?(?:信息公开)?[^，。；\d]{0,6}?申请")
+_NONE_APPLICATIONS = re.compile(
+    r"(?:未|没有)(?:收到|受理)[^，。；\d]{0,20}?(?:信息公开)?[^，。；\d]{0,6}?申请"
+)
 _NONE_REVIEW = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|提起)?[^，。；\d]{0,24}?行政复议")
 _NONE_LITIGATION = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|提起)?[^，。；\d]{0,30}?行政诉讼")
 
@@ -74,8 +88,13 @@ def extract_prose_facts(lines: list[str]) -> list[Fact]:
     for line_no, clause in _clauses(lines):
         for fact in _clause_facts(clause, line_no):
             found.setdefault(fact.row, fact)
-    order = ("proactive_items", "applications_received", "reconsideration_total",
-             "litigation_total", "fees_wan_yuan")
+    order = (
+        "proactive_items",
+        "applications_received",
+        "reconsideration_total",
+        "litigation_total",
+        "fees_wan_yuan",
+    )
     return [found[row] for row in order if row in found]
 
 
@@ -111,16 +130,15 @@ def _clause_facts(clause: str, line_no: int) -> Iterator[Fact]:
 
 
 def _zero_facts(clause: str, line_no: int) -> Iterator[Fact]:
-    if m := _NONE_APPLICATIONS.search(clause):
-        if "复议" not in m.group(0) and "诉讼" not in m.group(0) and not _PART.search(m.group(0)):
-            yield Fact("text", "applications_received", "value", 0, "件", False, m.group(0), line_no)
+    m = _NONE_APPLICATIONS.search(clause)
+    if m and not re.search("复议|诉讼", m.group(0)) and not _PART.search(m.group(0)):
+        yield Fact("text", "applications_received", "value", 0, "件", False, m.group(0), line_no)
     if m := _NONE_REVIEW.search(clause):
         yield Fact("text", "reconsideration_total", "value", 0, "件", False, m.group(0), line_no)
     if m := _NONE_LITIGATION.search(clause):
         yield Fact("text", "litigation_total", "value", 0, "件", False, m.group(0), line_no)
-    if m := _FEE_NONE.search(clause):
-        if "费" in clause:
-            yield Fact("text", "fees_wan_yuan", "value", 0, "万元", False, m.group(0), line_no)
+    if (m := _FEE_NONE.search(clause)) and "费" in clause:
+        yield Fact("text", "fees_wan_yuan", "value", 0, "万元", False, m.group(0), line_no)
 
 
 def to_number(text: str) -> int | float | None:

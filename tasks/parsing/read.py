@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,8 @@ from tasks.models import ParseError
 from tasks.parsing.document import Document, Table, TableRow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bs4 import Tag
 
 # A .docx member larger than this once inflated, or inflating more than _MAX_RATIO times,
@@ -51,11 +52,15 @@ _HEADING_TEXT = re.compile(
 )
 _HEADING_TO_BLANK = re.compile(rf"^([{_NUMERAL}]{{1,2}}、\s*[^\s，。；：0-9]{{2,30}})\s+(?=\S)")
 
-_PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+_PAGE_FOOTER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
 _TRAILING_NUMBERS = re.compile(r"(?:^|\s)-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
 _ROW_VALUES = re.compile(r"\d\s+-?\d[\d.,]*\s*$")
 _ONLY_NUMBERS = re.compile(r"^\s*-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*\s*$")
-_ROW_MARKER = re.compile(rf"^\s*(?:[{_NUMERAL}]{{1,2}}、|（[{_NUMERAL}]{{1,2}}）|\d{{1,2}}\s*[.、．])")
+_ROW_MARKER = re.compile(
+    rf"^\s*(?:[{_NUMERAL}]{{1,2}}、|（[{_NUMERAL}]{{1,2}}）|\d{{1,2}}\s*[.、．])"
+)
 _GROUP_THEN_ROW = re.compile(rf"^(（[{_NUMERAL}]）\S{{0,4}})\s+(\d{{1,2}}[.、].*)$")
 _FRAGMENT_THEN_ROW = re.compile(r"^([\u4e00-\u9fff]{1,4})\s+(\d{1,2}[.、].*)$")
 _TERMINATORS = tuple("。！？；：")
@@ -123,7 +128,7 @@ def _looks_like_text(text: str) -> bool:
     if not sample:
         return False
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    odd = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or 0x10000 <= ord(ch))
+    odd = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0x10000)
     return (bad + odd) / len(sample) < 0.02
 
 
@@ -139,9 +144,8 @@ def _read_txt(data: bytes) -> Document:
     if sep is not None:
         head_count = "\n".join(lines[:40])[: sep.start()].count("\n")
         for line in lines[:head_count]:
-            if m := _CRAWLER_FIELD.match(line.strip()):
-                if m.group(2).strip():
-                    meta[m.group(1)] = m.group(2).strip()
+            if (m := _CRAWLER_FIELD.match(line.strip())) and m.group(2).strip():
+                meta[m.group(1)] = m.group(2).strip()
         lines = lines[head_count + 1 :]
     body: list[str] = []
     for line in lines:
@@ -157,15 +161,19 @@ def split_body_line(text: str) -> list[str]:
     Table rows stay together (their group labels are excluded from the heading rule).
     """
     out: list[str] = []
-    for n, sentence in enumerate(_SENTENCE_END.split(text)):
-        if n < 3 and (m := _TITLE_LEAD.match(sentence)) and not _TITLE_LEAD_BLOCKER.search(m.group(1)):
+    for n, raw_sentence in enumerate(_SENTENCE_END.split(text)):
+        sentence = raw_sentence
+        if (
+            n < 3
+            and (m := _TITLE_LEAD.match(sentence))
+            and not _TITLE_LEAD_BLOCKER.search(m.group(1))
+        ):
             out.append(m.group(1))
             sentence = sentence[m.end() :]
         for chunk in _HEADING_START.split(sentence):
             for piece in _SECTION_AFTER_TABLE.split(chunk):
-                piece = piece.strip()
-                if piece:
-                    out.extend(_split_heading(piece))
+                if piece.strip():
+                    out.extend(_split_heading(piece.strip()))
     return out
 
 
@@ -180,13 +188,16 @@ def _split_heading(piece: str) -> list[str]:
 
 
 def _read_html(data: bytes) -> Document:
-    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction
+    from bs4 import BeautifulSoup
+    from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction
 
     text = decode_text(data)
     try:
         soup = BeautifulSoup(text, "lxml")
-    except Exception as exc:  # lxml raises several types on hostile input
-        raise ParseError("unreadable", f"the HTML could not be parsed ({type(exc).__name__})")
+    except Exception as exc:  # noqa: BLE001 - lxml raises several types on hostile input
+        raise ParseError(
+            "unreadable", f"the HTML could not be parsed ({type(exc).__name__})"
+        ) from None
     meta = _html_meta(soup)
     lines: list[str] = [""]
     tables: list[Table] = []
@@ -223,20 +234,71 @@ def _read_html(data: bytes) -> Document:
 
 _BREAK = object()
 _DROP_TAGS = frozenset(
-    {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select",
-     "button", "svg", "head", "template", "object", "embed"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "iframe",
+        "form",
+        "select",
+        "button",
+        "svg",
+        "head",
+        "template",
+        "object",
+        "embed",
+    }
 )
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-     "main", "tr", "blockquote", "pre", "dl", "dt", "dd", "center", "aside", "hr", "caption"}
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "tr",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+        "center",
+        "aside",
+        "hr",
+        "caption",
+    }
 )
-_BOILERPLATE_CLASS = re.compile(r"(?:^|[-_\s])(?:nav|breadcrumb|crumb|share|footer|header|menu)(?:$|[-_\s])", re.I)
-_META_NAMES = ("pubdate", "publishdate", "articletitle", "contentsource", "sitename", "author",
-               "description", "keywords", "columnname", "firstimagesrc")
+_BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:nav|breadcrumb|crumb|share|footer|header|menu)(?:$|[-_\s])", re.I
+)
+_META_NAMES = (
+    "pubdate",
+    "publishdate",
+    "articletitle",
+    "contentsource",
+    "sitename",
+    "author",
+    "description",
+    "keywords",
+    "columnname",
+    "firstimagesrc",
+)
 
 
 def _is_boilerplate_block(tag: Tag) -> bool:
-    classes = tag.get("class") or []
+    classes: object = tag.get("class") or []
     ident = tag.get("id") or ""
     names = " ".join(classes) if isinstance(classes, list) else str(classes)
     return bool(_BOILERPLATE_CLASS.search(f"{names} {ident}"))
@@ -326,7 +388,7 @@ def _read_pdf(data: bytes) -> Document:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise ParseError("encrypted", "the PDF is encrypted") from None
         raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
-    except Exception as exc:  # pypdf raises assorted errors on damaged files
+    except Exception as exc:  # noqa: BLE001 - pypdf raises assorted errors on damaged files
         raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
     meta: dict[str, str] = {}
     if info is not None:
@@ -334,7 +396,12 @@ def _read_pdf(data: bytes) -> Document:
             value = info.get(key)
             if value:
                 meta[key.lstrip("/")] = str(value)
-    raw = [ln for page in pages for ln in _split_lines(page) if ln.strip() and not _PAGE_FOOTER.match(ln)]
+    raw = [
+        ln
+        for page in pages
+        for ln in _split_lines(page)
+        if ln.strip() and not _PAGE_FOOTER.match(ln)
+    ]
     notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
     return Document(kind="pdf", lines=join_pdf_lines(raw), meta=meta, notes=notes)
 
@@ -354,7 +421,8 @@ def join_pdf_lines(raw: list[str]) -> list[str]:
     out: list[str] = []
     label_buffer: list[str] = []
     group_fragment: str | None = None
-    for line in lines:
+    for raw_line in lines:
+        line = raw_line
         if m := _GROUP_THEN_ROW.match(line):
             out.extend(_flush(label_buffer))
             group_fragment = m.group(1)
@@ -410,7 +478,12 @@ def _continues(prev: str, line: str, full: float) -> bool:
     if _width(prev) >= 0.85 * full:
         return True
     # A one- or two-character tail of a label split vertically or per character.
-    return len(line) <= 2 and not line.isdigit() and _width(prev) < 0.5 * full and not _TRAILING_NUMBERS.search(prev)
+    return (
+        len(line) <= 2
+        and not line.isdigit()
+        and _width(prev) < 0.5 * full
+        and not _TRAILING_NUMBERS.search(prev)
+    )
 
 
 def _join(prev: str, line: str) -> str:
@@ -432,14 +505,16 @@ def _full_width(lines: list[str]) -> float:
 
 def _read_docx(data: bytes) -> Document:
     _check_zip(data)
-    from docx import Document as open_docx
+    import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     try:
-        word = open_docx(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError/BadZipFile/ValueError/XML errors
-        raise ParseError("unreadable", f"the .docx could not be opened ({type(exc).__name__})") from None
+        word = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, BadZipFile, XML errors
+        raise ParseError(
+            "unreadable", f"the .docx could not be opened ({type(exc).__name__})"
+        ) from None
     lines: list[str] = []
     tables: list[Table] = []
     body = word.element.body
@@ -485,4 +560,6 @@ def _check_zip(data: bytes) -> None:
         raise ParseError("too_large", f"the .docx inflates to {total} bytes")
     for m in members:
         if m.file_size > _MAX_RATIO_MIN_SIZE and m.file_size > _MAX_RATIO * max(m.compress_size, 1):
-            raise ParseError("too_large", f"{m.filename} inflates {m.file_size // max(m.compress_size, 1)}×")
+            raise ParseError(
+                "too_large", f"{m.filename} inflates {m.file_size // max(m.compress_size, 1)}×"
+            )

@@ -27,9 +27,20 @@ from tasks.parsing.normalize import normalize_document, normalize_text
         ("无收取信息处理费情况。 附件下载", "无收取信息处理费情况。"),
     ],
     ids=[
-        "fullwidth-digits", "fullwidth-at", "label-spaces", "split-label", "spaced-label",
-        "numbers-keep-spaces", "unit-column", "odd-spaces", "ascii-ordinals", "cjk-punct-kept",
-        "word-comment", "font-bar", "scan-qr", "attachment",
+        "fullwidth-digits",
+        "fullwidth-at",
+        "label-spaces",
+        "split-label",
+        "spaced-label",
+        "numbers-keep-spaces",
+        "unit-column",
+        "odd-spaces",
+        "ascii-ordinals",
+        "cjk-punct-kept",
+        "word-comment",
+        "font-bar",
+        "scan-qr",
+        "attachment",
     ],
 )
 def test_normalize_text(raw: str, expected: str) -> None:

@@ -16,12 +16,18 @@ def _facts(text: str) -> dict[str, tuple[float, bool]]:
     [
         ("2022年全区共主动公开政府信息14571条。", {"proactive_items": (14571, False)}),
         ("全年共主动公开各类信息100余条。", {"proactive_items": (100, True)}),
-        ("今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条", {"proactive_items": (2599, False)}),
+        (
+            "今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条",
+            {"proactive_items": (2599, False)},
+        ),
         ("其他应主动公开政府信息856条。", {}),
         ("通过政府门户网站全年主动公开各类政府信息10407条。", {}),
         ("各乡镇主动公开政府信息674条，占23%。", {}),
         ("2022年，全区收到政府信息公开申请75件。", {"applications_received": (75, False)}),
-        ("本年度全区共收到70件申请，及时依法依规办结69件。", {"applications_received": (70, False)}),
+        (
+            "本年度全区共收到70件申请，及时依法依规办结69件。",
+            {"applications_received": (70, False)},
+        ),
         ("全年共收到政府信息公开申请两件。", {"applications_received": (2, False)}),
         ("2015年全区未收到有关政府信息公开申请。", {"applications_received": (0, False)}),
         ("共受理申请121510件。", {}),
@@ -40,10 +46,24 @@ def _facts(text: str) -> dict[str, tuple[float, bool]]:
         ("共收取信息处理费1.2万元。", {"fees_wan_yuan": (1.2, False)}),
     ],
     ids=[
-        "proactive", "approximate", "gongbu", "category-not-total", "website-channel",
-        "sub-unit", "applications", "n-jian-shenqing", "chinese-numeral", "none-received",
-        "approval-not-disclosure", "letter-channel", "review-and-litigation", "none-review",
-        "one-review", "no-fee", "fee-yuan", "fee-wan",
+        "proactive",
+        "approximate",
+        "gongbu",
+        "category-not-total",
+        "website-channel",
+        "sub-unit",
+        "applications",
+        "n-jian-shenqing",
+        "chinese-numeral",
+        "none-received",
+        "approval-not-disclosure",
+        "letter-channel",
+        "review-and-litigation",
+        "none-review",
+        "one-review",
+        "no-fee",
+        "fee-yuan",
+        "fee-wan",
     ],
 )
 def test_prose_statements(text: str, expected: dict[str, tuple[float, bool]]) -> None:
@@ -59,7 +79,15 @@ def test_fact_keeps_raw_text_and_line() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("468", 468), ("1,234", 1234), ("一", 1), ("两", 2), ("十", 10), ("二十三", 23), ("3940.5", 3940.5)],
+    [
+        ("468", 468),
+        ("1,234", 1234),
+        ("一", 1),
+        ("两", 2),
+        ("十", 10),
+        ("二十三", 23),
+        ("3940.5", 3940.5),
+    ],
 )
 def test_to_number(text: str, value: float) -> None:
     assert to_number(text) == value
