@@ -345,10 +345,10 @@ def identities(
     name: str | None = None,
 ) -> list[Row]:
     """One rule row per wide row where ``sum(parts) op sum(targets)`` can be evaluated."""
-    for name in (*parts, *targets):
-        if name not in values.columns:
-            values = values.assign(**{name: np.nan})
-            lines = lines.assign(**{name: np.nan})
+    for key in (*parts, *targets):
+        if key not in values.columns:
+            values = values.assign(**{key: np.nan})
+            lines = lines.assign(**{key: np.nan})
     pv = values[list(parts)].to_numpy(dtype="float64")
     tv = values[list(targets)].to_numpy(dtype="float64")
     tl = lines.reindex(columns=list(targets)).to_numpy(dtype="float64")

@@ -287,6 +287,7 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"统计期限.{0,40}")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _GOVERNMENT = ("人民政府", "管委会", "管理委员会")
+_PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗", "自治区")
 
 
 def date_rows(report: Report) -> list[Row]:
@@ -382,7 +383,8 @@ def date_rows(report: Report) -> list[Row]:
 
 def _deadline(report: Report, year: int) -> date:
     agency = report.agency or ""
-    government = any(agency.endswith(g) or g in agency for g in _GOVERNMENT)
+    # A bare place name (平潭综合实验区, 淮安市) is how a government names itself.
+    government = any(g in agency for g in _GOVERNMENT) or agency.endswith(_PLACE_SUFFIXES)
     if year >= 2019 and not government:
         return date(year + 1, 1, 31)
     return date(year + 1, 3, 31)

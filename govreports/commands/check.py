@@ -1,0 +1,112 @@
+"""``govreports check FILE... [--json]``: parse and validate local files, no servers.
+
+The files are validated together as one batch with the pipeline's suites, so
+several years of one agency also get the cross-year rules (R8-R10, R16, P10).
+Exit status: 0 all pass (warnings allowed), 1 a consistency rule fails, 2 a file
+cannot be read or would be quarantined (or validation itself broke).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "Parse and validate report files; print every rule result (exit 0 pass, 1 fail, 2 unreadable/quarantined)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    import warnings
+
+    from govreports.settings import get_settings
+    from tasks.models import ParseError, Report
+    from tasks.parse import parse_document
+
+    warnings.filterwarnings("ignore")
+    max_bytes = get_settings().max_object_bytes
+    parsed: list[tuple[Path, Report]] = []
+    errors: list[dict[str, Any]] = []
+    for path in args.files:
+        try:
+            parsed.append((path, parse_document(path.read_bytes(), path.name, max_bytes=max_bytes)))
+        except (ParseError, OSError) as exc:
+            code = exc.code if isinstance(exc, ParseError) else "unreadable"
+            reason = exc.reason if isinstance(exc, ParseError) else (exc.strerror or str(exc))
+            errors.append({"file": str(path), "error": {"code": code, "reason": reason}})
+            print(f"{path}: cannot be read: {code}: {reason}", file=sys.stderr)
+    outputs, status = _validate(parsed) if parsed else ([], 0)
+    if outputs is None:
+        return 2
+    if args.json:
+        print(json.dumps(errors + outputs, ensure_ascii=False, indent=2))
+    else:
+        for out in outputs:
+            print(_render(out))
+    return 2 if errors else status
+
+
+def _validate(parsed: list[tuple[Path, Any]]) -> tuple[list[dict[str, Any]] | None, int]:
+    from tasks.validate import ValidationToolError, validate_batch
+
+    try:
+        result = validate_batch([r for _, r in parsed])
+    except ValidationToolError as exc:
+        print(f"validation tool error (not a problem of the files): {exc}", file=sys.stderr)
+        return None, 2
+    rr = result.rule_results
+    outputs: list[dict[str, Any]] = []
+    status = 0
+    for path, report in parsed:
+        verdict = result.verdicts[report.report_id]
+        rows = rr[rr["report_id"] == report.report_id].drop(columns=["report_id"])
+        rules = [
+            {k: (None if v is None or v != v else v) for k, v in rec.items()}
+            for rec in rows.astype(object).to_dict("records")
+        ]
+        outputs.append(
+            {
+                "file": str(path),
+                "report_id": report.report_id,
+                "agency": report.agency,
+                "report_year": report.report_year,
+                "format": report.format,
+                "status": verdict.status,
+                "failed_rules": list(verdict.failed_rules),
+                "warned_rules": list(verdict.warned_rules),
+                "reasons": list(verdict.reasons),
+                "rules": rules,
+            }
+        )
+        if verdict.status == "quarantine":
+            print(f"{path}: would be quarantined: {'; '.join(verdict.reasons)}", file=sys.stderr)
+            status = 2
+        elif verdict.status == "fail" and status < 2:
+            status = 1
+    return outputs, status
+
+
+def _render(out: dict[str, Any]) -> str:
+    head = (
+        f"{out['file']}: {out['status'].upper()}  ({out['agency']}, {out['report_year']}, "
+        f"format {out['format']})"
+    )
+    lines = [head]
+    for r in sorted(out["rules"], key=lambda r: (r["passed"], _order(r["rule_id"]))):
+        mark = "ok  " if r["passed"] else "FAIL"
+        line = f"line {r['line']}" if r["line"] is not None else ""
+        lines.append(
+            f"  {mark} {r['rule_id']:<4} {r['severity']:<8} observed {r['observed']}  "
+            f"expected {r['expected']}  {line}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def _order(rule_id: str) -> tuple[str, int]:
+    return rule_id[0], int(rule_id[1:]) if rule_id[1:].isdigit() else 0
