@@ -11,11 +11,12 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from tasks.models import Fact, Format, ParseError, Report
+from tasks.models import ParseError, Report
 from tasks.parsing.meta import extract_meta
 from tasks.parsing.normalize import normalize_document
 from tasks.parsing.prose import extract_prose_facts
 from tasks.parsing.read import read_document
+from tasks.parsing.tables import extract_tables
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Document
@@ -32,7 +33,7 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) 
     if not any(doc.lines):
         raise ParseError("empty", "the file holds no text")
     meta = extract_meta(doc)
-    table_facts, table_notes = _tables(doc, meta.format)
+    table_facts, table_notes = extract_tables(doc, meta.format)
     _check_is_report(meta.title, doc, has_tables=bool(table_facts))
     notes = [*doc.notes, *meta.notes, *table_notes]
     if not table_facts:
@@ -51,14 +52,6 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) 
         notes=_unique(notes),
         text=doc.text,
     )
-
-
-def _tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
-    try:
-        from tasks.parsing.tables import extract_tables
-    except ImportError:
-        return [], ["tables_not_read: the table extractor is not available"]
-    return extract_tables(doc, fmt)
 
 
 def _check_is_report(title: str | None, doc: Document, *, has_tables: bool) -> None:

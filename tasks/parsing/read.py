@@ -63,6 +63,9 @@ _ROW_MARKER = re.compile(
 )
 _GROUP_THEN_ROW = re.compile(rf"^(（[{_NUMERAL}]）\S{{0,4}})\s+(\d{{1,2}}[.、].*)$")
 _FRAGMENT_THEN_ROW = re.compile(r"^([\u4e00-\u9fff]{1,4})\s+(\d{1,2}[.、].*)$")
+# Control characters, replacement characters and private-use/astral code points: rare in real
+# text, common when binary bytes happen to decode.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff\U00010000-\U0010ffff]")
 _TERMINATORS = tuple("。！？；：")
 
 
@@ -127,9 +130,7 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    odd = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0x10000)
-    return (bad + odd) / len(sample) < 0.02
+    return len(_NOT_TEXT.findall(sample)) / len(sample) < 0.02
 
 
 def _split_lines(text: str) -> list[str]:
