@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Format
 from tasks.parsing.labels import (
@@ -44,7 +45,6 @@ from tasks.parsing.tables_rules import (
     check,
 )
 from tasks.parsing.tables_split import Block, Cell, chunk_of, split_run
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Document
@@ -420,7 +420,14 @@ def _proactive_plausibility(columns: tuple[str, ...]) -> Plausibility:
 
 def _resolve(rows: list[_Row], rules: Sequence[Rule]) -> None:
     """Choose each ambiguous row's split by the cross-row rules, then by plausibility."""
-    ambiguous = [r for r in rows if len(r.candidates) > 1]
+    tables = {rule.table for rule in rules}
+    ambiguous = []
+    for row in rows:
+        if len(row.candidates) > 1:
+            if row.table in tables:
+                ambiguous.append(row)
+            else:  # no cross-row rule: every split that passed the row's own rules is open
+                row.tie = list(range(len(row.candidates)))
     if not ambiguous:
         return
     for _ in range(2):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Format
 from tasks.parsing.labels import (
@@ -31,7 +32,6 @@ from tasks.parsing.labels import (
     UNMAPPED,
     LabelSet,
 )
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Table, TableRow

@@ -9,13 +9,14 @@ least one cell, so a table that omits a row does not fail rules it cannot state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from tasks.parsing.labels import APPLICANT_COLUMNS, REVIEW_COLUMNS
 
 if TYPE_CHECKING:
-    from tasks.models import Fact
     from collections.abc import Iterable, Mapping
+
+    from tasks.models import Fact
 
 CellKey = tuple[str, str, str]
 

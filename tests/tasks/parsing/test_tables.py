@@ -1,0 +1,402 @@
+"""Statistics tables: each layout quirk on a small inline string, then the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.models import Fact
+from tasks.parsing.document import Document, Table, TableRow
+from tasks.parsing.tables import detect_format, extract_tables
+from tasks.parsing.tables_rules import cell_map, check
+from tasks.parsing.tables_split import Block, split_run
+
+T3 = [Block(7, sums=True)]
+T4 = [Block(5, sums=True)] * 3
+
+
+def _texts(run: str, blocks: list[Block]) -> list[list[str]]:
+    return [[c.text for c in cand] for cand in split_run(run, blocks).candidates]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        pytest.param("640020470", ["64", "0", "0", "2", "0", "4", "70"], id="no-delimiter"),
+        pytest.param("200 000121", ["20", "0", "0", "0", "0", "1", "21"], id="partial-spacing"),
+        pytest.param("20 0 00 0 121", ["20", "0", "0", "0", "0", "1", "21"], id="stray-spaces"),
+        pytest.param("4 0 0 0 0 0 4", ["4", "0", "0", "0", "0", "0", "4"], id="space-separated"),
+        pytest.param("8000008", ["8", "0", "0", "0", "0", "0", "8"], id="single-digits"),
+        pytest.param("21710000218", ["217", "1", "0", "0", "0", "0", "218"], id="three-digit"),
+    ],
+)
+def test_table3_row_split_is_unique_under_r3(run: str, expected: list[str]) -> None:
+    assert _texts(run, T3) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        pytest.param("10203120001200000", "1 0 2 0 3 12 0 0 0 12 0 0 0 0 0", id="17-digits"),
+        pytest.param("21317000001324019", "2 1 3 1 7 0 0 0 0 0 13 2 4 0 19", id="2024"),
+        pytest.param("25380363300630003", "25 3 8 0 36 3 3 0 0 6 3 0 0 0 3", id="2025"),
+        pytest.param("110024001510102", "1 1 0 0 2 4 0 0 1 5 1 0 1 0 2", id="15-digits"),
+        pytest.param("0 1 1 0 2 1 0 0 0 1 0 0 0 0 0", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0", id="spaced"),
+    ],
+)
+def test_table4_run_split_under_r4_to_r6(run: str, expected: str) -> None:
+    assert _texts(run, T4) == [expected.split()]
+
+
+def test_split_with_no_valid_reading_has_no_candidates() -> None:
+    assert _texts("1234567", T3) == []
+
+
+def test_split_search_is_capped() -> None:
+    result = split_run("1" * 60, T3, node_cap=1000)
+    assert result.capped
+
+
+def _doc(text: str) -> Document:
+    return Document("txt", text.split("\n"))
+
+
+def _facts(text: str, fmt: str = "unknown") -> tuple[dict[tuple[str, str, str], Fact], list[str]]:
+    facts, notes = extract_tables(_doc(text), fmt)  # type: ignore[arg-type]
+    return {f.key: f for f in facts}, notes
+
+
+T3_2021 = (
+    "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
+    "三、本年度办 理结果（一）予以公开270020130（二）部分公开（区分处理的，只计这一情形，不计其他情形）500000 5"
+    "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请0000000"
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请0000000"
+    "3.其他1000001（七）总计630020469四、结转下年度继续办理1000001 "
+    "四、政府信息公开行政复议、行政诉讼情况 行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+    "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+    "10203120001200000五、存在的主要问题"
+)
+
+
+def test_flattened_table3_rows_by_label() -> None:
+    facts, _ = _facts(T3_2021, "2021")
+    new = facts[("applications", "new_received", "natural_person")]
+    assert (new.value, new.raw, new.unit, new.line) == (64, "640020470→64", "件", 1)
+    assert facts[("applications", "new_received", "total")].value == 70
+    assert facts[("applications", "partially_disclosed", "total")].value == 5
+    assert facts[("applications", "other_misc", "natural_person")].value == 1
+    assert facts[("applications", "outcome_total", "total")].value == 69
+    assert facts[("applications", "carried_forward", "total")].value == 1
+    # （六）其他处理 is a group header in 2021: no row of its own.
+    assert ("applications", "other", "total") not in facts
+
+
+def test_flattened_table4_after_its_header() -> None:
+    facts, _ = _facts(T3_2021, "2021")
+    got = {
+        (r, c): facts[("review_litigation", r, c)].value
+        for r in ("reconsideration", "litigation_direct")
+        for c in ("upheld", "total")
+    }
+    assert got == {
+        ("reconsideration", "upheld"): 1,
+        ("reconsideration", "total"): 3,
+        ("litigation_direct", "upheld"): 12,
+        ("litigation_direct", "total"): 12,
+    }
+
+
+def test_unsplittable_row_is_left_out_with_a_note() -> None:
+    text = T3_2021.replace(
+        "一、本年新收政府信息公开申请数量640020470", "一、本年新收政府信息公开申请数量1234567"
+    )
+    facts, notes = _facts(text, "2021")
+    assert not any(k[1] == "new_received" for k in facts)
+    assert any("new_received" in n and "1234567" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value", "raw"),
+    [
+        pytest.param(
+            "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章 000行政规范性文件1 0 11 三、",
+            ("proactive", "normative_documents", "in_force"),
+            11,
+            "11",
+            id="2021-t2-spaced",
+        ),
+        pytest.param(
+            "第二十条第（八）项信息内容 本年收费金额（单位：万元）行政事业性收费24252.311082三、",
+            ("proactive", "admin_fees", "amount_wan_yuan"),
+            24252.311082,
+            "24252.311082",
+            id="fee-decimals",
+        ),
+        pytest.param(
+            "第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚2648-18 538第二十条",
+            ("proactive", "penalty", "change"),
+            -18,
+            "2648-18→-18",
+            id="negative-change",
+        ),
+        pytest.param(
+            "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购135 75394432.52元三、",
+            ("proactive", "procurement", "amount_wan_yuan"),
+            7539.443252,
+            "75394432.52元",
+            id="yuan-to-wan",
+        ),
+    ],
+)
+def test_table2_rows(text: str, key: tuple[str, str, str], value: float, raw: str) -> None:
+    facts, _ = _facts(text, "unknown")
+    assert facts[key].value == pytest.approx(value)
+    assert facts[key].raw == raw
+
+
+def test_table2_ambiguous_split_is_noted_with_alternatives() -> None:
+    text = "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件693665第二十条"
+    facts, notes = _facts(text, "2021")
+    assert facts[("proactive", "normative_documents", "in_force")].value == 665
+    assert any("normative_documents" in n and "alternatives" in n for n in notes)
+
+
+LEGACY = (
+    "附件1：政府信息公开情况统计表 指标名称计量单位2013年度历年累计主动公开信息数条18535395"
+    "其中：1.网站公开条171350172.政府公报公开条07受理依申请公开信息总数条728其中：1.当面申请数条018"
+    "2.传真申请数条003.电子邮件申请数条364.网上申请数条445.信函申请数条006.其它形式申请数条00"
+    "对申请的答复数条324其中：1.同意公开答复数条2192.同意部分公开答复数条133.否决公开答复数条02"
+    "4、其他类型答复数条00行政复议数条00行政诉讼数条00行政申诉数条00"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "cumulative"),
+    [
+        pytest.param("proactive_items", 1853, 5395, id="unit-then-digits"),
+        pytest.param("applications_received", 7, 28, id="p10-decides"),
+        pytest.param("applications_in_person", 0, 18, id="leading-zero-cell"),
+        pytest.param("replies_refused", 0, 2, id="否决公开"),
+        pytest.param("complaints", 0, 0, id="行政申诉数"),
+    ],
+)
+def test_legacy_table_rows(row: str, value: int, cumulative: int) -> None:
+    facts, _ = _facts(LEGACY, "pre2019")
+    assert facts[("legacy_stats", row, "value")].value == value
+    assert facts[("legacy_stats", row, "cumulative")].value == cumulative
+    assert facts[("legacy_stats", row, "value")].unit == "条"
+
+
+def test_legacy_label_without_key_becomes_a_note() -> None:
+    _, notes = _facts(LEGACY, "pre2019")
+    assert any("其他类型答复数" in n for n in notes)
+
+
+def test_report_without_table_is_table_absent() -> None:
+    facts, notes = _facts("本年度未收到政府信息公开申请。", "pre2019")
+    assert facts == {}
+    assert any(n.startswith("table_absent") for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        pytest.param("本年制发件数", "2021", id="2021"),
+        pytest.param("本年新制作数量", "2019", id="2019"),
+        pytest.param("指标名称 计量单位 历年累计", "pre2019", id="pre2019"),
+        pytest.param("无表格", "unknown", id="none"),
+    ],
+)
+def test_detect_format(text: str, fmt: str) -> None:
+    assert detect_format(text) == fmt
+
+
+def _grid(rows: list[list[str]]) -> Document:
+    table = Table([TableRow(cells, line=i + 1) for i, cells in enumerate(rows)])
+    return Document("html", [" ".join(r) for r in rows], tables=[table])
+
+
+def test_cells_columns_by_header_group_labels_and_blanks() -> None:
+    head = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    rows = [
+        [
+            head,
+            head,
+            head,
+            "申请人情况",
+            "申请人情况",
+            "申请人情况",
+            "申请人情况",
+            "申请人情况",
+            "申请人情况",
+            "申请人情况",
+        ],
+        [
+            head,
+            head,
+            head,
+            "自然人",
+            "法人或其他组织",
+            "法人或其他组织",
+            "法人或其他组织",
+            "法人或其他组织",
+            "法人或其他组织",
+            "总计",
+        ],
+        [
+            head,
+            head,
+            head,
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计",
+        ],
+        [
+            "一、本年新收政府信息公开申请数量",
+            "一、本年新收政府信息公开申请数量",
+            "一、本年新收政府信息公开申请数量",
+            "3001",
+            "53",
+            "\xa0",
+            "",
+            "61",
+            "4",
+            "3119",
+        ],
+        [
+            "三、本年度办理结果",
+            "（三）不予公开",
+            "1.属于国家秘密",
+            "2",
+            "—",
+            "0",
+            "0",
+            "0",
+            "0",
+            "2",
+        ],
+        ["三、本年度办理结果", "（六）其他处理", "3.其他", "108", "2", "0", "0", "0", "0", "110"],
+    ]
+    facts, _ = extract_tables(_grid(rows), "2021")
+    got = {f.key: f for f in facts}
+    assert got[("applications", "new_received", "other_org")].value == 4
+    assert got[("applications", "new_received", "research_institution")].value == 0
+    assert got[("applications", "new_received", "total")].line == 4
+    assert got[("applications", "withheld_state_secret", "commercial_enterprise")].raw == "—"
+    assert got[("applications", "other_misc", "total")].value == 110
+
+
+def test_cells_table2_units_and_colspan_repeats() -> None:
+    rows = [
+        ["第二十条第（八）项", "第二十条第（八）项", "第二十条第（八）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "本年增/减"],
+        ["行政事业性收费", "35", "-15", "-15"],
+        ["第二十条第（九）项", "第二十条第（九）项", "第二十条第（九）项"],
+        ["信息内容", "采购项目数量", "采购总金额", "采购总金额"],
+        ["政府集中采购", "395", "73802895.90元", "73802895.90元"],
+    ]
+    got = {f.key: f for f in extract_tables(_grid(rows), "2019")[0]}
+    assert got[("proactive", "admin_fees", "change")].value == -15
+    fee = got[("proactive", "procurement", "amount_wan_yuan")]
+    assert (fee.value, fee.unit, fee.raw) == (pytest.approx(7380.28959), "万元", "73802895.90元")
+
+
+# Values read by hand from each report's text; the sum rules make them checkable.
+CORPUS_EXPECTED = {
+    "2021fmt_pingtan_2021.txt": {
+        ("applications", "new_received", "total"): 70,
+        ("applications", "outcome_total", "total"): 69,
+        ("applications", "carried_forward", "total"): 1,
+        ("applications", "unavailable_not_held", "natural_person"): 22,
+        ("review_litigation", "litigation_direct", "total"): 12,
+        ("proactive", "licensing", "decisions"): 2293,
+    },
+    "2021fmt_pingtan_2022.txt": {
+        ("applications", "new_received", "natural_person"): 71,
+        ("applications", "new_received", "commercial_enterprise"): 3,
+        ("applications", "unavailable_not_held", "total"): 37,
+        ("review_litigation", "reconsideration", "total"): 2,
+        ("review_litigation", "litigation_direct", "upheld"): 1,
+    },
+    "2021fmt_pingtan_2024.txt": {
+        ("applications", "new_received", "total"): 218,
+        ("applications", "withheld_internal_affairs", "total"): 32,
+        ("review_litigation", "litigation_after_reconsideration", "total"): 19,
+    },
+    "2021fmt_pingtan_2025.txt": {
+        ("applications", "new_received", "total"): 154,
+        ("applications", "carried_forward", "total"): 6,
+        ("review_litigation", "reconsideration", "total"): 36,
+    },
+    "2019fmt_pingtan_2020.txt": {
+        ("applications", "new_received", "total"): 21,
+        ("applications", "other", "natural_person"): 4,
+        ("proactive", "licensing", "change"): 442,  # page.html: 396 | 442 | 278
+        ("proactive", "penalty", "change"): -18,  # page.html: 2648 | -18 | 538
+        ("proactive", "admin_fees", "change"): -15,
+    },
+    "2021fmt_huaian_2024.pdf": {
+        ("applications", "new_received", "total"): 3119,
+        ("applications", "other_no_correction", "total"): 71,
+        ("applications", "unavailable_needs_creation", "total"): 11,
+        ("review_litigation", "reconsideration", "other"): 178,
+        ("proactive", "normative_documents", "repealed"): 26,
+    },
+    "pre2019_pingtan_2018.txt": {
+        ("legacy_stats", "proactive_items", "value"): 2069,
+        ("legacy_stats", "proactive_items", "cumulative"): 12106,
+    },
+    "pre2019_pingtan_2011.txt": {
+        ("legacy_stats", "proactive_items", "value"): 425,
+        ("legacy_stats", "channel_gazette", "cumulative"): 7,
+    },
+}
+
+
+def _corpus_doc(path: Path) -> Document:
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        return Document("pdf", text.split("\n"))
+    body = path.read_text(encoding="utf-8-sig").split("=" * 20 + " 正文 " + "=" * 20, 1)[-1]
+    return Document("txt", body.split("\n"))
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_EXPECTED))
+def test_corpus_values_read_by_hand(corpus_dir: Path, name: str) -> None:
+    facts, _ = extract_tables(_corpus_doc(corpus_dir / "reports" / name), "unknown")
+    got = {f.key: f.value for f in facts}
+    expected = CORPUS_EXPECTED[name]
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_corpus_hard_rules_hold(corpus_dir: Path) -> None:
+    """R1–R6 and P1–P10 on every report, except one the report itself breaks."""
+    failures = []
+    for path in sorted((corpus_dir / "reports").iterdir()):
+        facts, _ = extract_tables(_corpus_doc(path), "unknown")
+        failures += [
+            (path.name, o.rule_id, o.where) for o in check(cell_map(facts)) if not o.passed
+        ]
+    # 2019fmt_pingtan_2020: its outcome rows add up to 26 natural persons against a written
+    # （七）总计 of 20 (and 27 against 21 in 总计): the table itself is inconsistent.
+    assert failures == [
+        ("2019fmt_pingtan_2020.txt", "R2", "natural_person"),
+        ("2019fmt_pingtan_2020.txt", "R2", "total"),
+    ]
+
+
+def test_corpus_tax_report_has_no_table(corpus_dir: Path) -> None:
+    facts, notes = extract_tables(
+        _corpus_doc(corpus_dir / "reports" / "pre2019_pingtan_2013_tax.txt"), "pre2019"
+    )
+    assert facts == []
+    assert any(n.startswith("table_absent") for n in notes)
