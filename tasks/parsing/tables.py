@@ -57,6 +57,7 @@ _RUN = re.compile(
     r"(?P<run>-?\d[\d |.\-]*)(?P<suffix>万元|元)?"
 )
 _T3_ANCHOR = re.compile(r"勾稽关系|申请人情况")
+_NEW_RECEIVED = re.compile(r"本年新收(?:政府信息公开)?申请")
 _T2_ANCHOR = re.compile(r"第二十条")
 _T4_ANCHOR = re.compile(r"结果维持")
 _LEGACY_HEADER = re.compile(r"指标名称|统计指标")
@@ -187,12 +188,10 @@ def _legacy_anchor(text: str) -> re.Match[str] | None:
 
 
 def _find_t3(text: str) -> tuple[int, int] | None:
+    # A plain search first: scanning a whole report with the full label alternation is slow.
     anchor = _T3_ANCHOR.search(text)
-    start = anchor.start() if anchor else 0
-    for m in APPLICATION_LABELS.regex.finditer(text, start):
-        if APPLICATION_LABELS.key_of(m) == "new_received":
-            return m.start(), m.end()
-    return None
+    m = _NEW_RECEIVED.search(text, anchor.start() if anchor else 0)
+    return (m.start(), m.end()) if m else None
 
 
 def _read_run(text: str, start: int, end: int) -> re.Match[str] | None:
