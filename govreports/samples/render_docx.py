@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -42,7 +44,22 @@ def render_docx(truth: SampleTruth) -> bytes:
             for line in (block.agency, block.date_text):
                 if line:
                     doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.core_properties.title = truth.title
+    published = dt.datetime.fromisoformat(truth.site.published_at)
+    props = doc.core_properties
+    props.title = truth.title
+    props.author = props.last_modified_by = truth.agency
+    props.created = props.modified = published
     out = io.BytesIO()
     doc.save(out)
+    return _restamp(out.getvalue(), published)
+
+
+def _restamp(data: bytes, when: dt.datetime) -> bytes:
+    """Give every zip member the same timestamp, so one truth always yields the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info.filename))
     return out.getvalue()
