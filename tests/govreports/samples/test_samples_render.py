@@ -28,9 +28,9 @@ LABELS = {
 }
 
 
-def _truth(fmt: str, seed: int = 3, **kw: str) -> SampleTruth:
+def _truth(fmt: str, seed: int = 3, variant: str | None = None) -> SampleTruth:
     rng = random.Random(seed)
-    return make_truth(rng, fmt=fmt, year=rng.choice(FORMAT_YEARS[fmt]), **kw)
+    return make_truth(rng, fmt=fmt, year=rng.choice(FORMAT_YEARS[fmt]), variant=variant)
 
 
 CASES = [(layout, fmt) for layout in LAYOUTS for fmt in FORMATS]

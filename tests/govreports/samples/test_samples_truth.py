@@ -102,11 +102,16 @@ def _pre2019_failures(f: dict[tuple[str, str, str], float]) -> set[str]:
             "applications_closed_", ("on_time", "extended")
         ):
             failed.add("P2")
-        replies = ("already_public", "disclosed", "partially_disclosed", "refused")
+        replies: tuple[str, ...] = ("already_public", "disclosed", "partially_disclosed", "refused")
         replies += ("not_this_agency", "not_exist", "correction_requested", "other_channel")
         if "replies_total" in s and s["replies_total"] != parts_sum("replies_", replies):
             failed.add("P3")
-        refused = ("state_secret", "commercial_secret", "privacy", "security_stability")
+        refused: tuple[str, ...] = (
+            "state_secret",
+            "commercial_secret",
+            "privacy",
+            "security_stability",
+        )
         refused += ("not_government_information", "other_legal")
         if "refused_state_secret" in s and s["replies_refused"] != parts_sum("refused_", refused):
             failed.add("P4")
@@ -233,9 +238,8 @@ def test_regions_are_real_divisions_that_the_gazetteer_resolves() -> None:
         assert row["省"] == truth.region.province
         if truth.region.county:
             assert (row["市"], row["区"]) == (truth.region.city, truth.region.county)
-        assert truth.agency.startswith(
-            truth.region.county or truth.region.city or truth.region.province
-        )
+        place = truth.region.county or truth.region.city or truth.region.province
+        assert place is not None and truth.agency.startswith(place)
 
 
 def test_years_dates_and_title_are_consistent() -> None:
