@@ -95,7 +95,14 @@ class Curated:
 
     def outcomes(self) -> dict[str, dict[str, Any]]:
         """key → its outcome row (the latest processed version of that key)."""
-        rows = self.read("outcomes").to_pylist()
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            rows = self.read("outcomes").to_pylist()
+        except TableNotFoundError:
+            # A new bucket: create the tables once, so every later read and commit finds them.
+            self.ensure_tables()
+            return {}
         return {r["key"]: r for r in rows}
 
     def quarantine_key(self, key: str) -> str:
