@@ -62,4 +62,6 @@ def test_prefect_deploy_and_a_process_worker_run_ingest(
         state = client.read_flow_run(run.id).state
         deployment = client.read_deployment_by_name("reconcile/reconcile")
     assert state is not None and state.is_completed(), state
-    assert deployment.concurrency_limit == 1
+    # Prefect 3.8 keeps a deployment's limit as a global concurrency limit object.
+    limit = deployment.global_concurrency_limit
+    assert limit is not None and limit.limit == 1
