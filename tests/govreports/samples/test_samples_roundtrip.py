@@ -36,10 +36,15 @@ def test_parse_recovers_the_truth(layout: str, kind: str, seed: int) -> None:
         for name in META
         if getattr(report, name) != getattr(truth, name)
     ]
+    # A digit run with no sum rule to split it (表二 in flattened text) may be read wrongly, but
+    # only with a note naming the row: the contract is "reported with a note when ambiguous".
+    flagged = {n.split(":", 1)[0] for n in report.notes if "ambiguous split" in n}
     if report.region != truth.region:
         wrong.append(f"region: parsed {report.region}, truth {truth.region}")
     for fact in truth.facts:
         got = report.fact(*fact.key)
+        if f"{fact.table}/{fact.row}" in flagged and (got is None or got.value != fact.value):
+            continue
         if got is None:
             wrong.append(f"{'/'.join(fact.key)}: missing, truth {fact.value} ({fact.raw})")
         elif not (
