@@ -42,8 +42,21 @@ class Settings(BaseSettings):
     # Severity policy: which rule ids quarantine, fail or only warn (report-formats.md §4).
     critical_rules: tuple[str, ...] = ("C1", "C2", "C3", "C4")
     consistency_rules: tuple[str, ...] = (
-        "R1", "R2", "R3", "R4", "R5", "R6", "R7",
-        "P1", "P2", "P3", "P5", "P6", "P7", "P8", "P10",
+        "R1",
+        "R2",
+        "R3",
+        "R4",
+        "R5",
+        "R6",
+        "R7",
+        "P1",
+        "P2",
+        "P3",
+        "P5",
+        "P6",
+        "P7",
+        "P8",
+        "P10",
     )
 
     def storage_options(self) -> dict[str, str]:

@@ -26,7 +26,9 @@ class Table:
 @dataclass(slots=True)
 class Document:
     kind: str  # txt | html | pdf | docx
-    lines: list[str]  # normalized text, one entry per line; fact ``line`` numbers index this (1-based)
+    lines: list[
+        str
+    ]  # normalized text, one entry per line; fact ``line`` numbers index this (1-based)
     tables: list[Table] = field(default_factory=list)
     # Metadata the container states outside the body: crawler header fields (标题, 发布时间,
     # 发布机构), HTML <title>/<meta>, PDF document info. Keys are free-form, values raw text.

@@ -1,0 +1,82 @@
+"""How long validation takes: GX import, first call, and a batch of 200 reports.
+
+Run: ``.venv/bin/python benchmarks/validate_bench.py``. A script, not a test. The batch
+mixes the three formats and gives every agency a previous year, so the cross-year
+rules run too. If the parser is importable, it also times parsing the real corpus
+files to show validation's share of a batch.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tasks.models import Report  # noqa: E402
+from tasks.validation_examples import report_2019, report_2021, report_pre2019  # noqa: E402
+
+BATCH = 200
+
+
+def batch() -> tuple[list[Report], dict[tuple[str, int], Report]]:
+    reports: list[Report] = []
+    previous: dict[tuple[str, int], Report] = {}
+    makers = (report_2021, report_2019, report_pre2019)
+    for i in range(BATCH):
+        make = makers[i % 3]
+        agency = f"测试市第{i}局"
+        cur = make(f"{i:064d}", agency=agency)  # type: ignore[operator]
+        assert cur.report_year is not None
+        prev = make(f"p{i:063d}", agency=agency, year=cur.report_year - 1)  # type: ignore[operator]
+        reports.append(cur)
+        previous[(agency, cur.report_year - 1)] = prev
+    return reports, previous
+
+
+def main() -> None:
+    t = time.perf_counter()
+    import great_expectations  # noqa: F401
+
+    gx_import = time.perf_counter() - t
+    from tasks.validate import validate_batch
+
+    reports, previous = batch()
+    t = time.perf_counter()
+    validate_batch(reports[:3], previous)
+    first = time.perf_counter() - t
+    runs = []
+    for _ in range(3):
+        result = validate_batch(reports, previous)
+        runs.append(result.seconds)
+    n_rules = len(result.rule_results)
+    print(f"great_expectations import:            {gx_import:6.2f} s")
+    print(f"first validate_batch (context+suites): {first:6.2f} s")
+    print(f"validate_batch, {BATCH} reports (best of 3): {min(runs):6.2f} s  ({n_rules} rule results)")
+    print(f"  per report:                          {min(runs) / BATCH * 1000:6.1f} ms")
+    _parse_share(min(runs))
+
+
+def _parse_share(validate_seconds: float) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "../shared/corpus/reports"
+    try:
+        from tasks.parse import parse_document
+    except ImportError:
+        return
+    files = sorted(corpus.glob("*.txt"))
+    if not files:
+        return
+    t = time.perf_counter()
+    for f in files:
+        parse_document(f.read_bytes(), f.name)
+    per_report = (time.perf_counter() - t) / len(files)
+    parse_batch = per_report * BATCH
+    share = validate_seconds / (validate_seconds + parse_batch)
+    print(f"parse, real corpus txt:               {per_report * 1000:6.1f} ms/report "
+          f"→ {parse_batch:.2f} s for {BATCH}")
+    print(f"validation share of parse+validate:   {share:6.1%} (target < 20%)")
+
+
+if __name__ == "__main__":
+    main()
