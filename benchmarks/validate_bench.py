@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.models import Report  # noqa: E402
-from tasks.validation_examples import report_2019, report_2021, report_pre2019  # noqa: E402
+from tasks.models import Report
+from tasks.validation_examples import report_2019, report_2021, report_pre2019
 
 BATCH = 200
 
@@ -53,7 +53,9 @@ def main() -> None:
     n_rules = len(result.rule_results)
     print(f"great_expectations import:            {gx_import:6.2f} s")
     print(f"first validate_batch (context+suites): {first:6.2f} s")
-    print(f"validate_batch, {BATCH} reports (best of 3): {min(runs):6.2f} s  ({n_rules} rule results)")
+    print(
+        f"validate_batch, {BATCH} reports (best of 3): {min(runs):6.2f} s  ({n_rules} rule results)"
+    )
     print(f"  per report:                          {min(runs) / BATCH * 1000:6.1f} ms")
     _parse_share(min(runs))
 
@@ -73,8 +75,10 @@ def _parse_share(validate_seconds: float) -> None:
     per_report = (time.perf_counter() - t) / len(files)
     parse_batch = per_report * BATCH
     share = validate_seconds / (validate_seconds + parse_batch)
-    print(f"parse, real corpus txt:               {per_report * 1000:6.1f} ms/report "
-          f"→ {parse_batch:.2f} s for {BATCH}")
+    print(
+        f"parse, real corpus txt:               {per_report * 1000:6.1f} ms/report "
+        f"→ {parse_batch:.2f} s for {BATCH}"
+    )
     print(f"validation share of parse+validate:   {share:6.1%} (target < 20%)")
 
 

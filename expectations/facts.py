@@ -484,7 +484,13 @@ def legacy_rows(facts: pd.DataFrame) -> list[Row]:
     values, lines = values[this_year], lines[this_year]
     for rule_id, target, parts, min_parts in LEGACY_SUMS:
         rows += identities(
-            values, lines, rule_id, parts, (target,), table="legacy_stats", min_parts=min_parts,
+            values,
+            lines,
+            rule_id,
+            parts,
+            (target,),
+            table="legacy_stats",
+            min_parts=min_parts,
             name=target,
         )
     for child, parent in LEGACY_PARENTS:
@@ -492,7 +498,12 @@ def legacy_rows(facts: pd.DataFrame) -> list[Row]:
             values, lines, "P8", (child,), (parent,), table="legacy_stats", op="le", name=child
         )
     rows += identities(
-        values, lines, "P9", ("applications_closed",), ("replies_total",), table="legacy_stats",
+        values,
+        lines,
+        "P9",
+        ("applications_closed",),
+        ("replies_total",),
+        table="legacy_stats",
         name="closed=replies",
     )
     rows += identities(

@@ -33,7 +33,7 @@ table{border-collapse:collapse;width:100%;background:#fff;border-radius:10px;ove
 box-shadow:0 1px 2px rgba(0,0,0,.08);font-size:13px}
 th{background:#eef1f4;text-align:left;padding:8px 10px;font-weight:600}
 td{padding:7px 10px;border-top:1px solid #eef1f4;vertical-align:top}
-td.num{font-family:ui-monospace,Menlo,monospace;white-space:nowrap}
+td.num{font-family:ui-monospace,Menlo,monospace;word-break:break-all;max-width:240px}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;color:#fff;font-size:12px}
 .report{font-weight:600}.sub{color:#59636e;font-size:12px}
 a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}
@@ -67,11 +67,16 @@ def _report_labels(reports: pd.DataFrame) -> dict[str, Mapping[str, Any]]:
 
 
 def _problem_rows(
-    rule_results: pd.DataFrame, reports: pd.DataFrame, raw_link: Callable[[str], str], severities: Sequence[str]
+    rule_results: pd.DataFrame,
+    reports: pd.DataFrame,
+    raw_link: Callable[[str], str],
+    severities: Sequence[str],
 ) -> str:
     if rule_results.empty:
         return '<p class="empty">None.</p>'
-    bad = rule_results[~rule_results["passed"].astype(bool) & rule_results["severity"].isin(severities)]
+    bad = rule_results[
+        ~rule_results["passed"].astype(bool) & rule_results["severity"].isin(severities)
+    ]
     if bad.empty:
         return '<p class="empty">None.</p>'
     labels = _report_labels(reports)
@@ -82,7 +87,11 @@ def _problem_rows(
         name = _e(info.get("agency") or info.get("title") or str(rec["report_id"])[:12])
         year = _e(info.get("report_year"))
         status = str(info.get("quality_status") or info.get("status") or "")
-        link = f'<a href="{_e(raw_link(str(key)))}">{_e(key)}</a>' if key else _e(str(rec["report_id"])[:12])
+        link = (
+            f'<a href="{_e(raw_link(str(key)))}">{_e(key)}</a>'
+            if key
+            else _e(str(rec["report_id"])[:12])
+        )
         line = rec.get("line")
         body.append(
             "<tr>"
@@ -105,7 +114,9 @@ def _sparkline(values: Sequence[float], color: str, width: int = 160, height: in
         return ""
     top = max(max(values), 1.0)
     step = width / max(len(values) - 1, 1)
-    points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values)
+    )
     return (
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
         f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/></svg>'
@@ -192,13 +203,17 @@ def build_data_docs(result_dir: Path) -> Path:
         suite = runner().context.suites.get(name)
         if name not in {s.name for s in context.suites.all()}:
             context.suites.add(
-                gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in suite.expectations])
+                gx.ExpectationSuite(
+                    name=name, expectations=[copy.copy(e) for e in suite.expectations]
+                )
             )
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
             run_id=result.meta.get("run_id"),
             batch_identifier=LegacyBatchDefinition(
-                datasource_name="govreports", data_connector_name="fluent", data_asset_name=name,
+                datasource_name="govreports",
+                data_connector_name="fluent",
+                data_asset_name=name,
                 batch_identifiers=IDDict({}),
             ).id,
         )

@@ -110,7 +110,12 @@ def validate_batch(
     broken = [c.column for i, c in enumerate(results_suite.CHECKS) if not masks[i].all()]
     if broken:
         raise ValidationToolError(f"validation produced malformed rule_results: {broken}")
-    verdicts = {r.report_id: _verdict(r.report_id, results) for r in reports}
+    failed = results[~results["passed"]]
+    by_report = {str(k): g for k, g in failed.groupby("report_id", sort=False)}
+    empty = failed.iloc[0:0]
+    verdicts = {
+        r.report_id: _verdict(r.report_id, by_report.get(r.report_id, empty)) for r in reports
+    }
     return ValidationResult(verdicts, results, time.perf_counter() - start)
 
 
@@ -258,8 +263,8 @@ _CRITICAL_REASONS = {
 }
 
 
-def _verdict(report_id: str, results: pd.DataFrame) -> Verdict:
-    mine = results[(results["report_id"] == report_id) & ~results["passed"]]
+def _verdict(report_id: str, mine: pd.DataFrame) -> Verdict:
+    """``mine``: the report's failed rule results."""
     critical = mine[mine["severity"] == "critical"]
     errors = mine[mine["severity"] == "error"]
     warnings = mine[mine["severity"] == "warning"]

@@ -75,7 +75,9 @@ def pre(agency: str, **kw: object) -> Report:
 
 def copy_text_previous(agency: str) -> tuple[Report, list[Report]]:
     cur = r21(agency)
-    prev = dataclasses.replace(report_2021(f"{agency}-2020", agency=agency, year=2020), text=cur.text)
+    prev = dataclasses.replace(
+        report_2021(f"{agency}-2020", agency=agency, year=2020), text=cur.text
+    )
     return cur, [prev]
 
 
@@ -84,109 +86,355 @@ CASES: tuple[Case, ...] = (
     Case("C1-violated-no-year", "C1", False, only(lambda a: set_fields(report_year=None)(r21(a)))),
     Case("C2-pass", "C2", True, only(r21)),
     Case("C2-violated-blank-agency", "C2", False, only(lambda a: set_fields(agency="  ")(r21(a)))),
-    Case("C3-pass-prose-only", "C3", True,
-         only(lambda a: set_fields(facts=[Fact("text", "applications_received", "value", 0, line=5)])(pre(a)))),
+    Case(
+        "C3-pass-prose-only",
+        "C3",
+        True,
+        only(
+            lambda a: set_fields(facts=[Fact("text", "applications_received", "value", 0, line=5)])(
+                pre(a)
+            )
+        ),
+    ),
     Case("C3-violated-no-numbers", "C3", False, only(lambda a: set_fields(facts=[])(r21(a)))),
     Case("C4-pass", "C4", True, only(r21)),
     Case("C4-violated-format", "C4", False, only(lambda a: set_fields(format="2020")(r21(a)))),
-    Case("C4-violated-year-range", "C4", False, only(lambda a: set_fields(report_year=1999)(r21(a)))),
-    Case("C4-violated-invalid-date", "C4", False, only(lambda a: set_fields(published_on="2022-02-30")(r21(a)))),
-    Case("C4-violated-unknown-table", "C4", False, only(lambda a: with_fact(r21(a), "tabel3", "x", "y", 1))),
-    Case("C4-violated-nan-value", "C4", False,
-         only(lambda a: with_fact(r21(a), A, "disclosed", "other_org", float("nan")))),
-    Case("C4-violated-schema-version", "C4", False, only(lambda a: set_fields(schema_version="0")(r21(a)))),
+    Case(
+        "C4-violated-year-range", "C4", False, only(lambda a: set_fields(report_year=1999)(r21(a)))
+    ),
+    Case(
+        "C4-violated-invalid-date",
+        "C4",
+        False,
+        only(lambda a: set_fields(published_on="2022-02-30")(r21(a))),
+    ),
+    Case(
+        "C4-violated-unknown-table",
+        "C4",
+        False,
+        only(lambda a: with_fact(r21(a), "tabel3", "x", "y", 1)),
+    ),
+    Case(
+        "C4-violated-nan-value",
+        "C4",
+        False,
+        only(lambda a: with_fact(r21(a), A, "disclosed", "other_org", float("nan"))),
+    ),
+    Case(
+        "C4-violated-schema-version",
+        "C4",
+        False,
+        only(lambda a: set_fields(schema_version="0")(r21(a))),
+    ),
     Case("R1-pass-2021", "R1", True, only(r21)),
     Case("R1-pass-2019", "R1", True, only(r19)),
-    Case("R1-violated-total-column", "R1", False,
-         only(lambda a: bump(r21(a), A, "new_received", ("natural_person", "total"), 1))),
+    Case(
+        "R1-violated-total-column",
+        "R1",
+        False,
+        only(lambda a: bump(r21(a), A, "new_received", ("natural_person", "total"), 1)),
+    ),
     Case("R1-not-applicable-no-table", "R1", None, only(lambda a: without_table(r21(a), A))),
     Case("R2-pass-2021-three-other-rows", "R2", True, only(r21)),
     Case("R2-pass-2019-single-other-row", "R2", True, only(r19)),
-    Case("R2-violated-outcomes", "R2", False,
-         only(lambda a: bump(r21(a), A, "disclosed", ("natural_person", "total"), 1))),
-    Case("R2-violated-2021-other-misc", "R2", False,
-         only(lambda a: bump(r21(a), A, "other_misc", ("natural_person", "total"), 2))),
+    Case(
+        "R2-violated-outcomes",
+        "R2",
+        False,
+        only(lambda a: bump(r21(a), A, "disclosed", ("natural_person", "total"), 1)),
+    ),
+    Case(
+        "R2-violated-2021-other-misc",
+        "R2",
+        False,
+        only(lambda a: bump(r21(a), A, "other_misc", ("natural_person", "total"), 2)),
+    ),
     Case("R3-pass", "R3", True, only(r21)),
-    Case("R3-violated-row-total", "R3", False, only(lambda a: bump(r21(a), A, "disclosed", ("total",), 1))),
+    Case(
+        "R3-violated-row-total",
+        "R3",
+        False,
+        only(lambda a: bump(r21(a), A, "disclosed", ("total",), 1)),
+    ),
     Case("R4-pass", "R4", True, only(r21)),
-    Case("R4-violated", "R4", False, only(lambda a: bump(r21(a), "review_litigation", "reconsideration", ("total",), 1))),
+    Case(
+        "R4-violated",
+        "R4",
+        False,
+        only(lambda a: bump(r21(a), "review_litigation", "reconsideration", ("total",), 1)),
+    ),
     Case("R5-pass", "R5", True, only(r21)),
-    Case("R5-violated", "R5", False, only(lambda a: bump(r21(a), "review_litigation", "litigation_direct", ("upheld",), 1))),
+    Case(
+        "R5-violated",
+        "R5",
+        False,
+        only(lambda a: bump(r21(a), "review_litigation", "litigation_direct", ("upheld",), 1)),
+    ),
     Case("R6-pass", "R6", True, only(r19)),
-    Case("R6-violated", "R6", False,
-         only(lambda a: bump(r19(a), "review_litigation", "litigation_after_reconsideration", ("pending",), 2))),
+    Case(
+        "R6-violated",
+        "R6",
+        False,
+        only(
+            lambda a: bump(
+                r19(a), "review_litigation", "litigation_after_reconsideration", ("pending",), 2
+            )
+        ),
+    ),
     Case("R7-pass-2019-negative-change-and-money", "R7", True, only(r19)),
-    Case("R7-violated-negative-count", "R7", False,
-         only(lambda a: with_fact(r21(a), "review_litigation", "reconsideration", "other", -1))),
-    Case("R7-violated-fraction", "R7", False, only(lambda a: with_fact(r21(a), A, "carried_over", "other_org", 0.5))),
-    Case("R8-pass", "R8", True, lambda a: (r21(a), [report_2021(f"{a}-2020", agency=a, year=2020)])),
-    Case("R8-violated-carry-over", "R8", False,
-         lambda a: (r21(a), [report_2021(f"{a}-2020", agency=a, year=2020, forward={"natural_person": 3})])),
+    Case(
+        "R7-violated-negative-count",
+        "R7",
+        False,
+        only(lambda a: with_fact(r21(a), "review_litigation", "reconsideration", "other", -1)),
+    ),
+    Case(
+        "R7-violated-fraction",
+        "R7",
+        False,
+        only(lambda a: with_fact(r21(a), A, "carried_over", "other_org", 0.5)),
+    ),
+    Case(
+        "R8-pass", "R8", True, lambda a: (r21(a), [report_2021(f"{a}-2020", agency=a, year=2020)])
+    ),
+    Case(
+        "R8-violated-carry-over",
+        "R8",
+        False,
+        lambda a: (
+            r21(a),
+            [report_2021(f"{a}-2020", agency=a, year=2020, forward={"natural_person": 3})],
+        ),
+    ),
     Case("R8-not-applicable-no-previous", "R8", None, only(r21)),
-    Case("R9-pass", "R9", True,
-         lambda a: (r21(a, in_force=(11, 33)), [report_2021(f"{a}-2020", agency=a, year=2020)])),
-    Case("R9-violated-in-force-chain", "R9", False,
-         lambda a: (r21(a, in_force=(11, 40)), [report_2021(f"{a}-2020", agency=a, year=2020)])),
-    Case("R10-pass", "R10", True,
-         lambda a: (r19(a, prior_items=480), [report_2019(f"{a}-2018", agency=a, year=2018)])),
-    Case("R10-violated-published-above-made", "R10", False,
-         only(lambda a: with_fact(r19(a), "proactive", "rules", "published", 2))),
-    Case("R10-violated-item-chain", "R10", False,
-         lambda a: (r19(a, prior_items=490), [report_2019(f"{a}-2018", agency=a, year=2018)])),
-    Case("R11-pass-no-cases", "R11", True,
-         lambda a: (zero_review(r21(a, new={}, carried={}, forward={})),
-                    [report_2021(f"{a}-2020", agency=a, year=2020, new={}, carried={}, forward={})])),
-    Case("R11-violated-cases-without-applications", "R11", False,
-         lambda a: (zero_review(r21(a, new={}, carried={}, forward={}), reconsideration=1),
-                    [report_2021(f"{a}-2020", agency=a, year=2020, new={}, carried={}, forward={})])),
+    Case(
+        "R9-pass",
+        "R9",
+        True,
+        lambda a: (r21(a, in_force=(11, 33)), [report_2021(f"{a}-2020", agency=a, year=2020)]),
+    ),
+    Case(
+        "R9-violated-in-force-chain",
+        "R9",
+        False,
+        lambda a: (r21(a, in_force=(11, 40)), [report_2021(f"{a}-2020", agency=a, year=2020)]),
+    ),
+    Case(
+        "R10-pass",
+        "R10",
+        True,
+        lambda a: (r19(a, prior_items=480), [report_2019(f"{a}-2018", agency=a, year=2018)]),
+    ),
+    Case(
+        "R10-violated-published-above-made",
+        "R10",
+        False,
+        only(lambda a: with_fact(r19(a), "proactive", "rules", "published", 2)),
+    ),
+    Case(
+        "R10-violated-item-chain",
+        "R10",
+        False,
+        lambda a: (r19(a, prior_items=490), [report_2019(f"{a}-2018", agency=a, year=2018)]),
+    ),
+    Case(
+        "R11-pass-no-cases",
+        "R11",
+        True,
+        lambda a: (
+            zero_review(r21(a, new={}, carried={}, forward={})),
+            [report_2021(f"{a}-2020", agency=a, year=2020, new={}, carried={}, forward={})],
+        ),
+    ),
+    Case(
+        "R11-violated-cases-without-applications",
+        "R11",
+        False,
+        lambda a: (
+            zero_review(r21(a, new={}, carried={}, forward={}), reconsideration=1),
+            [report_2021(f"{a}-2020", agency=a, year=2020, new={}, carried={}, forward={})],
+        ),
+    ),
     Case("R12-pass", "R12", True, only(r21)),
-    Case("R12-pass-approximate", "R12", True,
-         only(lambda a: set_fields(facts=[*pre(a).facts[:-2], Fact("text", "proactive_items", "value", 400, approximate=True, line=3)])(pre(a)))),
-    Case("R12-violated-prose-vs-table", "R12", False,
-         only(lambda a: with_fact(r21(a), "text", "applications_received", "value", 69))),
+    Case(
+        "R12-pass-approximate",
+        "R12",
+        True,
+        only(
+            lambda a: set_fields(
+                facts=[
+                    *pre(a).facts[:-2],
+                    Fact("text", "proactive_items", "value", 400, approximate=True, line=3),
+                ]
+            )(pre(a))
+        ),
+    ),
+    Case(
+        "R12-violated-prose-vs-table",
+        "R12",
+        False,
+        only(lambda a: with_fact(r21(a), "text", "applications_received", "value", 69)),
+    ),
     Case("R13-pass", "R13", True, only(r21)),
-    Case("R13-violated-section-missing", "R13", False, only(lambda a: set_fields(sections=r21(a).sections[:5])(r21(a)))),
-    Case("R13-violated-2021-other-subrows", "R13", False,
-         only(lambda a: set_fields(facts=[f for f in r21(a).facts if f.row != "other_fee_unpaid"])(r21(a)))),
-    Case("R13-violated-table-absent", "R13", False, only(lambda a: without_table(r21(a), "review_litigation"))),
+    Case(
+        "R13-violated-section-missing",
+        "R13",
+        False,
+        only(lambda a: set_fields(sections=r21(a).sections[:5])(r21(a))),
+    ),
+    Case(
+        "R13-violated-2021-other-subrows",
+        "R13",
+        False,
+        only(
+            lambda a: set_fields(facts=[f for f in r21(a).facts if f.row != "other_fee_unpaid"])(
+                r21(a)
+            )
+        ),
+    ),
+    Case(
+        "R13-violated-table-absent",
+        "R13",
+        False,
+        only(lambda a: without_table(r21(a), "review_litigation")),
+    ),
     Case("R14-pass", "R14", True, only(r21)),
-    Case("R14-violated-late", "R14", False, only(lambda a: set_fields(published_on="2022-05-01")(r21(a)))),
-    Case("R14-violated-department-deadline", "R14", False,
-         only(lambda a: set_fields(agency=a.replace("管委会", "财政局"), published_on="2022-03-01")(r21(a)))),
-    Case("R14-violated-signed-early", "R14", False, only(lambda a: set_fields(signed_on="2021-11-30")(r21(a)))),
-    Case("R14-violated-title-year", "R14", False, only(lambda a: set_fields(title=f"{a}2020年政府信息公开工作年度报告")(r21(a)))),
+    Case(
+        "R14-violated-late",
+        "R14",
+        False,
+        only(lambda a: set_fields(published_on="2022-05-01")(r21(a))),
+    ),
+    Case(
+        "R14-violated-department-deadline",
+        "R14",
+        False,
+        only(
+            lambda a: set_fields(agency=a.replace("管委会", "财政局"), published_on="2022-03-01")(
+                r21(a)
+            )
+        ),
+    ),
+    Case(
+        "R14-violated-signed-early",
+        "R14",
+        False,
+        only(lambda a: set_fields(signed_on="2021-11-30")(r21(a))),
+    ),
+    Case(
+        "R14-violated-title-year",
+        "R14",
+        False,
+        only(lambda a: set_fields(title=f"{a}2020年政府信息公开工作年度报告")(r21(a))),
+    ),
     Case("R15-pass", "R15", True, only(r21)),
-    Case("R15-violated-no-fee-statement", "R15", False,
-         only(lambda a: set_fields(text=r21(a).text.replace("本年度未收取信息处理费。", ""))(r21(a)))),
-    Case("R15-violated-unpaid-without-fee", "R15", False,
-         only(lambda a: with_fact(r21(a), A, "other_fee_unpaid", "total", 2))),
-    Case("R16-pass", "R16", True, lambda a: (r21(a), [report_2021(f"{a}-2020", agency=a, year=2020)])),
+    Case(
+        "R15-violated-no-fee-statement",
+        "R15",
+        False,
+        only(
+            lambda a: set_fields(text=r21(a).text.replace("本年度未收取信息处理费。", ""))(r21(a))
+        ),
+    ),
+    Case(
+        "R15-violated-unpaid-without-fee",
+        "R15",
+        False,
+        only(lambda a: with_fact(r21(a), A, "other_fee_unpaid", "total", 2)),
+    ),
+    Case(
+        "R16-pass", "R16", True, lambda a: (r21(a), [report_2021(f"{a}-2020", agency=a, year=2020)])
+    ),
     Case("R16-violated-copied-text", "R16", False, copy_text_previous),
     Case("P1-pass", "P1", True, only(pre)),
-    Case("P1-violated", "P1", False, only(lambda a: with_fact(pre(a), "legacy_stats", "applications_online", "value", 13))),
+    Case(
+        "P1-violated",
+        "P1",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "applications_online", "value", 13)),
+    ),
     Case("P2-pass", "P2", True, only(pre)),
-    Case("P2-violated", "P2", False, only(lambda a: with_fact(pre(a), "legacy_stats", "applications_closed_on_time", "value", 18))),
+    Case(
+        "P2-violated",
+        "P2",
+        False,
+        only(
+            lambda a: with_fact(pre(a), "legacy_stats", "applications_closed_on_time", "value", 18)
+        ),
+    ),
     Case("P3-pass", "P3", True, only(pre)),
-    Case("P3-violated", "P3", False, only(lambda a: with_fact(pre(a), "legacy_stats", "replies_disclosed", "value", 11))),
+    Case(
+        "P3-violated",
+        "P3",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "replies_disclosed", "value", 11)),
+    ),
     Case("P4-pass", "P4", True, only(pre)),
-    Case("P4-violated", "P4", False, only(lambda a: with_fact(pre(a), "legacy_stats", "refused_privacy", "value", 2))),
+    Case(
+        "P4-violated",
+        "P4",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "refused_privacy", "value", 2)),
+    ),
     Case("P5-pass", "P5", True, only(pre)),
-    Case("P5-violated", "P5", False, only(lambda a: with_fact(pre(a), "legacy_stats", "reconsideration_upheld", "value", 0))),
+    Case(
+        "P5-violated",
+        "P5",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "reconsideration_upheld", "value", 0)),
+    ),
     Case("P6-pass", "P6", True, only(pre)),
-    Case("P6-violated", "P6", False, only(lambda a: with_fact(pre(a), "legacy_stats", "litigation_other", "value", 1))),
+    Case(
+        "P6-violated",
+        "P6",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "litigation_other", "value", 1)),
+    ),
     Case("P7-pass", "P7", True, only(pre)),
-    Case("P7-violated", "P7", False, only(lambda a: with_fact(pre(a), "legacy_stats", "staff_part_time", "value", 4))),
+    Case(
+        "P7-violated",
+        "P7",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "staff_part_time", "value", 4)),
+    ),
     Case("P8-pass", "P8", True, only(pre)),
-    Case("P8-violated-sub-item-above-parent", "P8", False,
-         only(lambda a: with_fact(pre(a), "legacy_stats", "press_conferences_by_head", "value", 5))),
+    Case(
+        "P8-violated-sub-item-above-parent",
+        "P8",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "press_conferences_by_head", "value", 5)),
+    ),
     Case("P9-pass", "P9", True, only(pre)),
-    Case("P9-violated-closed-vs-replies", "P9", False,
-         only(lambda a: with_fact(pre(a), "legacy_stats", "applications_closed", "value", 25))),
-    Case("P10-pass", "P10", True,
-         lambda a: (pre(a), [report_pre2019(f"{a}-2014", agency=a, year=2014, cumulative_proactive=4532)])),
-    Case("P10-violated-cumulative-below-year", "P10", False, only(lambda a: pre(a, cumulative_proactive=400))),
-    Case("P10-violated-cumulative-chain", "P10", False,
-         lambda a: (pre(a), [report_pre2019(f"{a}-2014", agency=a, year=2014, cumulative_proactive=4000)])),
+    Case(
+        "P9-violated-closed-vs-replies",
+        "P9",
+        False,
+        only(lambda a: with_fact(pre(a), "legacy_stats", "applications_closed", "value", 25)),
+    ),
+    Case(
+        "P10-pass",
+        "P10",
+        True,
+        lambda a: (
+            pre(a),
+            [report_pre2019(f"{a}-2014", agency=a, year=2014, cumulative_proactive=4532)],
+        ),
+    ),
+    Case(
+        "P10-violated-cumulative-below-year",
+        "P10",
+        False,
+        only(lambda a: pre(a, cumulative_proactive=400)),
+    ),
+    Case(
+        "P10-violated-cumulative-chain",
+        "P10",
+        False,
+        lambda a: (
+            pre(a),
+            [report_pre2019(f"{a}-2014", agency=a, year=2014, cumulative_proactive=4000)],
+        ),
+    ),
 )
 
 
@@ -230,7 +478,9 @@ def test_base_reports_pass_every_rule(batch: tuple[ValidationResult, dict[str, s
         assert verdict.status == "pass", verdict
 
 
-def test_violation_names_the_numbers_and_line(batch: tuple[ValidationResult, dict[str, str]]) -> None:
+def test_violation_names_the_numbers_and_line(
+    batch: tuple[ValidationResult, dict[str, str]],
+) -> None:
     case = next(c for c in CASES if c.id == "R4-violated")
     row = result_row(batch, case).iloc[0]
     # reconsideration: 1 upheld + 0 + 0 + 1 pending = 2, but the table states 3.
@@ -252,7 +502,9 @@ def test_violation_names_the_numbers_and_line(batch: tuple[ValidationResult, dic
     ],
     ids=["quarantine-C1", "quarantine-C4", "fail-R1", "fail-P7", "warn-R14", "warn-R16"],
 )
-def test_verdict_status(batch: tuple[ValidationResult, dict[str, str]], case_id: str, status: str, rule: str) -> None:
+def test_verdict_status(
+    batch: tuple[ValidationResult, dict[str, str]], case_id: str, status: str, rule: str
+) -> None:
     result, case_report = batch
     verdict = result.verdicts[case_report[case_id]]
     assert verdict.status == status

@@ -37,8 +37,12 @@ def test_expectation_raising_inside_gx_raises_tool_error(monkeypatch: pytest.Mon
         validate_batch([report_2021()])
 
 
-def test_gx_and_derived_booleans_disagreeing_is_a_tool_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(suite, "rule_frame_passed", lambda frame: pd.Series(False, index=frame.index))
+def test_gx_and_derived_booleans_disagreeing_is_a_tool_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        suite, "rule_frame_passed", lambda frame: pd.Series(False, index=frame.index)
+    )
     with pytest.raises(ValidationToolError, match="disagree|counted"):
         validate_batch([report_2021()])
 
