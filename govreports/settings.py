@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     # Publishing.
     commit_retries: int = 8
+    # Build and upload the Great Expectations Data Docs site with each run's quality report.
+    data_docs: bool = True
 
     # Severity policy: which rule ids quarantine, fail or only warn (report-formats.md §4).
     critical_rules: tuple[str, ...] = ("C1", "C2", "C3", "C4")

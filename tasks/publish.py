@@ -348,7 +348,7 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
 
     summary = {
         "run_id": run_id,
-        "finished_at": published.finished_at.isoformat(),
+        "at": published.finished_at.isoformat(),
         **published.summary(),
     }
     reports = pd.DataFrame(
@@ -389,12 +389,39 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
         list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
     )
     trend = [*trend, summary][-200:]
-    html = render_quality_report(
-        summary, reports, rules, trend, lambda key: raw_link(settings, key)
-    )
+    if settings.data_docs and not rules.empty:
+        _upload_data_docs(curated, f"{prefix}data-docs/")
+
+    def render(docs_link: str) -> bytes:
+        page_summary = {**summary, "data_docs": docs_link if settings.data_docs else None}
+        return render_quality_report(
+            page_summary, reports, rules, trend, lambda key: raw_link(settings, key)
+        ).encode()
+
     page = f"{prefix}runs/{run_id}/index.html"
-    curated.store.put(page, html.encode(), "text/html; charset=utf-8")
+    # Relative links, so the pages still work from a local copy of the bucket.
+    curated.store.put(page, render("../../data-docs/index.html"), "text/html; charset=utf-8")
     curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
-    curated.store.put(f"{prefix}index.html", html.encode(), "text/html; charset=utf-8")
+    curated.store.put(
+        f"{prefix}index.html", render("data-docs/index.html"), "text/html; charset=utf-8"
+    )
     curated.store.put_json(trend_key, trend)
     return raw_link(settings, page)
+
+
+def _upload_data_docs(curated: Curated, prefix: str) -> None:
+    """Build the GX Data Docs site of this process's last validation; upload it under ``prefix``."""
+    import mimetypes
+    import tempfile
+    from pathlib import Path
+
+    from tasks.quality import build_data_docs
+
+    with tempfile.TemporaryDirectory(prefix="govreports-docs-") as tmp:
+        site = build_data_docs(Path(tmp)).parent
+        for path in site.rglob("*"):
+            if path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                curated.store.put(
+                    prefix + path.relative_to(site).as_posix(), path.read_bytes(), kind
+                )
