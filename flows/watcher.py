@@ -2,7 +2,8 @@
 
 Arrivals within ``batch_window_seconds`` of the first one go into one run (up
 to ``max_batch_objects``), so a burst of uploads costs a few flow runs rather
-than one each. Each run is created with an idempotency key made of the object
+than one each; a turn that brings nothing new ends the batch early, so a lone
+upload does not wait out the window. Each run is created with an idempotency key made of the object
 versions it carries, so a re-delivered notification does not start a second
 run; publish is idempotent besides. Messages are acknowledged only after the
 run exists. A failure to create a run is logged and retried on the next turn;
@@ -100,13 +101,22 @@ class Watcher:
         except Exception:
             log.exception("receiving from the source failed; retrying next turn")
             arrivals = []
+        fresh = 0
         for a in arrivals:
-            self.pending.setdefault(a.ref.version_id, a)
+            if a.ref.version_id not in self.pending:
+                self.pending[a.ref.version_id] = a
+                fresh += 1
         now = time.monotonic() if now is None else now
         if self.pending and self.first_arrival is None:
             self.first_arrival = now
+            # The first arrival of a quiet period: wait one more turn to see if a burst follows.
+            return 0
+        # Launch when the window is over, the batch is full, or the burst is over (a quiet turn):
+        # a lone upload does not wait out the whole window.
         due = self.first_arrival is not None and (
-            now - self.first_arrival >= self.window or len(self.pending) >= self.max_batch
+            now - self.first_arrival >= self.window
+            or len(self.pending) >= self.max_batch
+            or fresh == 0
         )
         return self.flush() if due else 0
 

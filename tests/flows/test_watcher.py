@@ -1,0 +1,106 @@
+"""Batching and acknowledgement rules of the watcher (the real sources are tested in tests/tasks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from flows.watcher import Watcher, idempotency_key
+from tasks.fetch import ObjectRef
+from tasks.sources import Arrival
+
+
+@dataclass
+class ListSource:
+    """Arrivals queued by the test; like polling, unacknowledged ones are delivered again."""
+
+    waiting: list[Arrival] = field(default_factory=list)
+    acked: list[str] = field(default_factory=list)
+
+    def receive(self, wait_seconds: float) -> list[Arrival]:
+        return list(self.waiting)
+
+    def ack(self, arrivals: list[Arrival]) -> None:
+        done = {a.ref.version_id for a in arrivals}
+        self.acked += sorted(done)
+        self.waiting = [a for a in self.waiting if a.ref.version_id not in done]
+
+
+def arrival(key: str, etag: str = "e") -> Arrival:
+    return Arrival(ObjectRef(key, etag))
+
+
+@dataclass
+class Launches:
+    calls: list[tuple[list[str], str]] = field(default_factory=list)
+    fail: bool = False
+
+    def __call__(self, keys: list[str], key: str) -> None:
+        if self.fail:
+            raise ConnectionError("Prefect API unavailable")
+        self.calls.append((keys, key))
+
+
+def watcher(source: ListSource, launch: Launches, **kw: float) -> Watcher:
+    return Watcher(
+        source=source, launch=launch, bucket="b", window=kw.get("window", 1.0), max_batch=3
+    )
+
+
+def test_a_lone_upload_launches_on_the_next_quiet_turn() -> None:
+    source, launch = ListSource([arrival("raw/a.txt")]), Launches()
+    w = watcher(source, launch)
+
+    assert w.step(now=0.0) == 0
+    assert w.step(now=0.25) == 1
+    assert launch.calls == [(["raw/a.txt"], "b/raw/a.txt@e")]
+    assert source.acked == ["raw/a.txt@e"]
+
+
+def test_a_burst_is_batched_until_the_window_closes() -> None:
+    source, launch = ListSource([arrival("raw/0.txt")]), Launches()
+    w = watcher(source, launch, window=1.0)
+    w.step(now=0.0)
+    source.waiting.append(arrival("raw/1.txt"))
+    assert w.step(now=0.5) == 0  # still arriving: keep collecting
+    source.waiting += [arrival("raw/2.txt"), arrival("raw/3.txt")]
+
+    assert w.step(now=1.0) == 4
+    assert [len(keys) for keys, _ in launch.calls] == [3, 1]  # max_batch 3
+
+
+def test_a_failed_launch_is_retried_and_not_acknowledged() -> None:
+    source, launch = ListSource([arrival("raw/a.txt")]), Launches(fail=True)
+    w = watcher(source, launch)
+    w.step(now=0.0)
+
+    assert w.step(now=0.25) == 0
+    assert source.acked == []
+    launch.fail = False
+    assert w.step(now=0.5) == 1
+    assert source.acked == ["raw/a.txt@e"]
+
+
+def test_a_redelivered_version_is_not_launched_twice_in_one_batch() -> None:
+    source, launch = ListSource([arrival("raw/a.txt"), arrival("raw/a.txt")]), Launches()
+    w = watcher(source, launch)
+    w.step(now=0.0)
+    w.step(now=0.25)
+
+    assert launch.calls == [(["raw/a.txt"], "b/raw/a.txt@e")]
+
+
+@pytest.mark.parametrize(
+    ("refs", "expected_prefix"),
+    [
+        pytest.param([ObjectRef("raw/a.txt", "e1")], "b/raw/a.txt@e1", id="single-object"),
+        pytest.param(
+            [ObjectRef("raw/a.txt", "e1"), ObjectRef("raw/b.txt", "e2")], "b/batch-2-", id="batch"
+        ),
+    ],
+)
+def test_idempotency_key(refs: list[ObjectRef], expected_prefix: str) -> None:
+    key = idempotency_key("b", refs)
+    assert key.startswith(expected_prefix)
+    assert key == idempotency_key("b", list(reversed(refs)))
