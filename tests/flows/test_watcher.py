@@ -1,4 +1,4 @@
-"""Batching and acknowledgement rules of the watcher (the real sources are tested in tests/tasks)."""
+"""Batching and acknowledgement rules of the watcher (real sources: tests/tasks)."""
 
 from __future__ import annotations
 
