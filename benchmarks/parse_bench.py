@@ -15,11 +15,14 @@ import io
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govreports.samples import generate
 from tasks.parse import parse_document
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def floor(layout: str) -> Callable[[bytes], object]:
