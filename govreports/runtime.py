@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -138,18 +139,42 @@ class Embedded:
 
 @contextlib.contextmanager
 def embedded(*, ui: bool = False, keep: bool = False) -> Iterator[Embedded]:
-    """Start both servers; stop them on exit unless ``keep``."""
-    home = Path(tempfile.mkdtemp(prefix="govreports-prefect-"))
-    s3 = start_s3(home)
-    try:
-        prefect = start_prefect(home, ui=ui)
-    except BaseException:
-        s3.stop()
-        raise
-    try:
-        yield Embedded(s3, prefect, home)
-    finally:
-        if not keep:
-            prefect.stop()
+    """Start both servers; stop them on exit unless ``keep``, also on Ctrl-C or SIGTERM."""
+    with _interrupt_on_signals():
+        home = Path(tempfile.mkdtemp(prefix="govreports-prefect-"))
+        s3 = start_s3(home)
+        try:
+            prefect = start_prefect(home, ui=ui)
+        except BaseException:
             s3.stop()
-            shutil.rmtree(home, ignore_errors=True)
+            raise
+        try:
+            yield Embedded(s3, prefect, home)
+        finally:
+            if not keep:
+                prefect.stop()
+                s3.stop()
+                shutil.rmtree(home, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _interrupt_on_signals() -> Iterator[None]:
+    """Turn SIGTERM (and an inherited, ignored SIGINT) into KeyboardInterrupt.
+
+    The servers run in their own sessions so that stopping them takes their
+    children too; that also means nobody else stops them: this process must
+    unwind and run its cleanup whatever signal ends it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
