@@ -1,6 +1,7 @@
 """The curated tables of data-contract.md §3: their Arrow schemas and how rows are built.
 
-``reports``, ``facts`` and ``rule_results`` are the contract. ``outcomes`` is
+``reports``, ``facts`` and ``rule_results`` are the contract; ``clean`` holds the
+``reports`` rows whose quality_status is pass or warn. ``outcomes`` is
 the pipeline's own ledger: one row per raw object key with the etag it last
 processed and what became of it (published or quarantined). The audit, the
 reconcile flow and the tests read it to prove that nothing was lost.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from tasks.fetch import ObjectRef
 
 PARTITION = "report_year"
+CLEAN_STATUSES = ["pass", "warn"]
 
 _STR = pa.string()
 _TS = pa.timestamp("us", tz="UTC")
@@ -118,6 +120,8 @@ class TableSpec:
 
 TABLES: dict[str, TableSpec] = {
     "reports": TableSpec("reports", REPORTS, (PARTITION,)),
+    # What most consumers want: the reports whose numbers hold together (pass or warn).
+    "clean": TableSpec("clean", REPORTS, (PARTITION,)),
     "facts": TableSpec("facts", FACTS, (PARTITION,)),
     "rule_results": TableSpec("rule_results", RULE_RESULTS, (PARTITION,)),
     "outcomes": TableSpec("outcomes", OUTCOMES, ()),
@@ -221,6 +225,12 @@ def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Tabl
             }
         )
     return pa.Table.from_pylist(rows, schema=REPORTS)
+
+
+def clean_rows(reports: pa.Table) -> pa.Table:
+    import pyarrow.compute as pc
+
+    return reports.filter(pc.is_in(reports["quality_status"], value_set=pa.array(CLEAN_STATUSES)))
 
 
 def fact_rows(reports: Sequence[Report]) -> pa.Table:

@@ -1,7 +1,7 @@
 """Publish a validated batch: Delta commits for the curated tables, quarantine records.
 
 Order of commits, and why: ``facts`` and ``rule_results`` first, then
-``reports``, then ``outcomes``. ``reports`` is what consumers enter by, so a
+``reports`` (and ``clean``, its pass/warn subset), then ``outcomes``. ``reports`` is what consumers enter by, so a
 report becomes visible only once its facts are in; ``outcomes`` is the ledger
 the audit reads, so an object counts as done only once everything else is
 committed. A crash anywhere in between leaves the object without an outcome,
@@ -26,6 +26,7 @@ from tasks.curated import (
     OUTCOMES,
     TABLES,
     Verdicted,
+    clean_rows,
     fact_rows,
     report_rows,
     rule_result_rows,
@@ -176,6 +177,7 @@ class Curated:
             ("rule_results", rule_result_rows(frame, years)),
             ("reports", report_rows(list(to_write.values()), self.settings.bucket, run_id)),
         ]
+        tables.append(("clean", clean_rows(tables[-1][1])))
         if touched:
             predicate = f"report_id IN ({_quote(touched)})"
             for name, data in tables:

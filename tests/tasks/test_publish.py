@@ -62,6 +62,7 @@ def test_publish_writes_report_facts_and_outcome(curated: Curated) -> None:
     assert row["applications_received"] == 70
     assert row["reconsideration_total"] == 2
     assert len(rows(curated, "facts")) == 2
+    assert [r["report_id"] for r in rows(curated, "clean")] == [r.report_id]
     [outcome] = rows(curated, "outcomes")
     assert (outcome["outcome"], outcome["etag"]) == ("published", "e1")
 
@@ -107,6 +108,15 @@ def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curat
     assert record["code"] == "empty" and record["etag"] == "e2" and record["run_id"] == "run-2"
     [outcome] = rows(curated, "outcomes")
     assert outcome["outcome"] == "quarantined" and outcome["reason"] == "empty: the file is empty"
+
+
+def test_clean_holds_only_pass_and_warn_reports(curated: Curated) -> None:
+    statuses = {"pass": report("p"), "warn": report("w"), "fail": report("f")}
+    items = [Verdicted(r, ObjectRef(f"raw/{s}.txt", s, 1, T0), s) for s, r in statuses.items()]
+    curated.publish(items, [], None, "run-1")
+
+    assert len(rows(curated, "reports")) == 3
+    assert sorted(r["quality_status"] for r in rows(curated, "clean")) == ["pass", "warn"]
 
 
 def test_concurrent_publishers_both_land(curated: Curated) -> None:
