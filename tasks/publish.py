@@ -1,8 +1,9 @@
 """Publish a validated batch: Delta commits for the curated tables, quarantine records.
 
 Order of commits, and why: ``facts`` and ``rule_results`` first, then
-``reports`` (and ``clean``, its pass/warn subset), then ``outcomes``. ``reports`` is what consumers enter by, so a
-report becomes visible only once its facts are in; ``outcomes`` is the ledger
+``reports`` (and ``clean``, its pass/warn subset), then ``outcomes``.
+``reports`` is what consumers enter by, so a report becomes visible only once
+its facts are in; ``outcomes`` is the ledger
 the audit reads, so an object counts as done only once everything else is
 committed. A crash anywhere in between leaves the object without an outcome,
 and the next run (or reconcile) redoes the batch; every write replaces rows by
