@@ -79,7 +79,7 @@ class WarmWorker:
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=list(by_id))),
             flow_run_filter=FlowRunFilter(
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
-                # Prefect annotates a pendulum-era alias; a timezone-aware datetime is what it takes.
+                # Prefect annotates a pendulum-era alias; an aware datetime is what it takes.
                 next_scheduled_start_time=FlowRunFilterNextScheduledStartTime(
                     before_=datetime.now(UTC)  # type: ignore[arg-type]
                 ),

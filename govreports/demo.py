@@ -224,7 +224,7 @@ def _print_summary(console: Any, s: dict[str, Any]) -> None:
 
 
 def _copy_out(store: Any, settings: Any, out: Path) -> None:
-    """Copy the curated Delta tables and quality reports (their paths are relative: still tables)."""
+    """Copy the curated tables and quality reports locally (relative paths: still Delta tables)."""
     for prefix in (settings.curated_prefix, settings.quality_prefix, settings.quarantine_prefix):
         for ref in store.list(prefix):
             target = out / ref.key

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import copy
 import html
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from pathlib import Path
 
 STATUSES = ("pass", "warn", "fail", "quarantined")
 COLORS = {"pass": "#2e7d32", "warn": "#b26a00", "fail": "#c62828", "quarantined": "#6a1b9a"}
@@ -43,7 +46,7 @@ details{margin-top:8px}summary{cursor:pointer;font-weight:600;margin:8px 0}
 
 
 def _e(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value))
 
@@ -63,7 +66,9 @@ def _cards(summary: Mapping[str, Any]) -> str:
 def _report_labels(reports: pd.DataFrame) -> dict[str, Mapping[str, Any]]:
     if reports.empty or "report_id" not in reports.columns:
         return {}
-    return {str(r["report_id"]): r for r in reports.to_dict("records")}
+    return {
+        str(r["report_id"]): {str(k): v for k, v in r.items()} for r in reports.to_dict("records")
+    }
 
 
 def _problem_rows(
@@ -112,7 +117,7 @@ def _problem_rows(
 def _sparkline(values: Sequence[float], color: str, width: int = 160, height: int = 28) -> str:
     if not values:
         return ""
-    top = max(max(values), 1.0)
+    top = max(*values, 1.0)
     step = width / max(len(values) - 1, 1)
     points = " ".join(
         f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values)
@@ -219,5 +224,4 @@ def build_data_docs(result_dir: Path) -> Path:
         )
         context.validation_results_store.set(key, result)
     context.build_data_docs()
-    site = result_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    return site
+    return result_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -8,13 +8,15 @@ cannot be read or would be quarantined (or validation itself broke).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-HELP = "Parse and validate report files; print every rule result (exit 0 pass, 1 fail, 2 unreadable/quarantined)."
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "Parse and validate files; print each rule result (exit 0 pass, 1 fail, 2 unreadable)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(parsed: list[tuple[Path, Any]]) -> tuple[list[dict[str, Any]] | None, int]:
+    import pandas as pd
+
     from tasks.validate import ValidationToolError, validate_batch
 
     try:
@@ -67,7 +71,7 @@ def _validate(parsed: list[tuple[Path, Any]]) -> tuple[list[dict[str, Any]] | No
         verdict = result.verdicts[report.report_id]
         rows = rr[rr["report_id"] == report.report_id].drop(columns=["report_id"])
         rules = [
-            {k: (None if v is None or v != v else v) for k, v in rec.items()}
+            {k: (None if v is None or pd.isna(v) else v) for k, v in rec.items()}
             for rec in rows.astype(object).to_dict("records")
         ]
         outputs.append(
