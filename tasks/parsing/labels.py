@@ -2,8 +2,8 @@
 
 Each alias is a regular expression matched on condensed text (whitespace between CJK
 characters removed). Punctuation is written once in its full-width form and widened to
-both spellings by ``compile_alias``, so the tables below stay readable. The row key ``UNMAPPED`` marks a
-label that is known but has no contract key: it still delimits cells,
+both spellings by ``compile_alias``, so the tables below stay readable. The row key
+``UNMAPPED`` marks a label that is known but has no contract key: it still delimits cells,
 and the extractor reports it as a note instead of dropping it silently.
 """
 
@@ -44,8 +44,14 @@ _PUNCT_VARIANTS = {
 }
 
 
+# A note in parentheses written right after a label is part of the label, not a cell:
+# 主动公开政府信息数（不同渠道和方式公开相同信息计1条）, 专职人员数（不包括…）. Every alias
+# accepts one, so notes never need spelling out per label.
+LABEL_NOTE = r"(?:[（(][^（）()]{1,60}[）)])?"
+
+
 def compile_alias(pattern: str, *, ordinal: bool = True) -> str:
-    """Widen full-width punctuation to both spellings and allow a leading ordinal."""
+    """Widen full-width punctuation to both spellings, allow a leading ordinal and a note."""
     out: list[str] = []
     in_class = False
     for ch in pattern:
@@ -55,14 +61,14 @@ def compile_alias(pattern: str, *, ordinal: bool = True) -> str:
             in_class = True
         elif ch == "]":
             in_class = False
-    return (ORDINAL if ordinal else "") + "".join(out)
+    return (ORDINAL if ordinal else "") + "".join(out) + LABEL_NOTE
 
 
 APPLICATION_ROWS: dict[str, tuple[str, ...]] = {
     "new_received": ("本年新收(?:政府信息公开)?申请数量?",),
     "carried_over": ("上年结转(?:政府信息公开)?申请数量?",),
     "disclosed": ("予以公开",),
-    "partially_disclosed": ("部分公开(?:（[^）)]{0,40}）)?",),
+    "partially_disclosed": ("部分公开",),
     "withheld_state_secret": ("属于国家秘密",),
     "withheld_prohibited_by_law": ("其他法律行政法规禁止公开",),
     "withheld_security_stability": ("危及“三安全一稳定”",),
@@ -226,9 +232,9 @@ LEGACY_ROWS: dict[str, tuple[str, ...]] = {
     "dedicated_units": ("政府信息公开工作专门机构数",),
     "reading_points": ("设置政府信息公开查阅点数",),
     "staff_total": ("从事政府信息公开工作人员数",),
-    "staff_full_time": ("专职人员数(?:（[^）)]{0,40}）)?",),
+    "staff_full_time": ("专职人员数",),
     "staff_part_time": ("兼职人员数",),
-    "special_funds_wan_yuan": ("政府信息公开专项经费(?:（[^）)]{0,60}）)?",),
+    "special_funds_wan_yuan": ("政府信息公开专项经费",),
     "meetings": ("召开政府信息公开工作会议或专题会议数",),
     "trainings": ("举办各类培训班数",),
     "trainees": ("接受培训人员数",),
@@ -241,7 +247,17 @@ LEGACY_CUMULATIVE_HEADER = re.compile(r"历年累计")
 # Units stated by the contract for rows whose table has no unit column.
 APPLICATION_UNIT = "件"
 REVIEW_UNIT = "件"
-PROACTIVE_UNITS: dict[str, str] = {"rules": "件", "normative_documents": "件"}
+# 表二 counts are 件; its money columns (amount_wan_yuan) are 万元 and handled as money.
+PROACTIVE_UNITS: dict[str, str] = {
+    "rules": "件",
+    "normative_documents": "件",
+    "licensing": "件",
+    "other_management_services": "件",
+    "penalty": "件",
+    "enforcement": "件",
+    "admin_fees": "件",
+    "procurement": "件",
+}
 
 FINGERPRINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("2021", re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知")),

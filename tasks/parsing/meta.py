@@ -47,6 +47,9 @@ _SIGNATURE_TAIL = re.compile(r"^\s*(?:$|附件|[\u4e00-\u9fff（）]{2,40}统计
 _AGENCY_SUFFIX = re.compile(
     r"(人民政府|管委会|管理委员会|委员会|办公室|办公厅|局|厅|委|署|院|中心|政府|部|会|所|站|队)$"
 )
+# The signer's name right before the 落款 date, and how close to the end the date must be.
+_SIGNER_TAIL = re.compile(r"([\u4e00-\u9fff（）()]{2,40})\s*$")
+_SIGNATURE_WINDOW = 40
 _REGION_ONLY = re.compile(r"(省|市|县|区|旗|州|盟)$")
 _HEADING = re.compile(rf"^([{_NUMERAL}]{{1,2}})、\s*(\S.*)$")
 _HEADING_END = re.compile(r"情况统计表|统计表|情况|事项|措施|概述")
@@ -240,11 +243,23 @@ def find_signed_on(lines: list[str]) -> str | None:
                 before, after = line[: m.start()], line[m.end() :]
                 if "填报" in before[-12:] or not _SIGNATURE_TAIL.match(after):
                     continue
-                if before.strip() and (len(before) > 40 or re.search(r"[，。；：]", before)):
+                if (
+                    before.strip()
+                    and (len(before) > 40 or re.search(r"[，。；：]", before))
+                    and not _signed_by_agency(before, after)
+                ):
                     continue
                 if iso := to_iso(m.group(0)):
                     return iso
     return None
+
+
+def _signed_by_agency(before: str, after: str) -> bool:
+    """A flattened body (one long line): the date closes it, right after the agency's name."""
+    if len(after) > _SIGNATURE_WINDOW:
+        return False
+    m = _SIGNER_TAIL.search(before)
+    return m is not None and _AGENCY_SUFFIX.search(m.group(1)) is not None
 
 
 def find_sections(lines: list[str]) -> list[str]:

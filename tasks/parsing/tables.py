@@ -272,13 +272,16 @@ def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
     columns = ("value", "cumulative") if LEGACY_CUMULATIVE_HEADER.search(header) else ("value",)
     rows: list[_Row] = []
     parent = ""
-    for key, label_start, m_end, seg_end in _segments(
+    for label_key, label_start, m_end, seg_end in _segments(
         LEGACY_LABELS.regex, LEGACY_LABELS.key_of, text, start, len(text)
     ):
+        key = label_key
         if key in ("reconsideration_total", "litigation_total"):
             parent = key.removesuffix("_total")
         if key.startswith(LEGACY_SHARED_SUFFIX):
             key = f"{parent or 'reconsideration'}_{key[1:]}"
+        # Money rows (万元) may carry decimals: 专项经费 1.5.
+        decimal = frozenset(range(len(columns))) if key in _MONEY_ROWS else frozenset()
         row = _split_row(
             text,
             "legacy_stats",
@@ -286,7 +289,7 @@ def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
             columns,
             m_end,
             seg_end,
-            [Block(len(columns))],
+            [Block(len(columns), decimal=decimal)],
             _legacy_plausibility,
             notes,
         )
