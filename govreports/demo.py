@@ -42,9 +42,16 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _sample_reports(folder: Path, n: int) -> list[Path]:
-    from govreports.samples import generate
+    import random
+
+    from govreports.samples import generate, make_truth, render
 
     generate(folder, n=n, seed=2026)
+    # Real reports do not always add up: show what failing and warned reports look like.
+    rng = random.Random(2026)  # noqa: S311 - sample data, not secrets
+    for rule, fmt, year in (("R1", "2021", 2023), ("R4", "2019", 2020), ("P1", "pre2019", 2016)):
+        truth = make_truth(rng, fmt=fmt, year=year, violate=rule)
+        (folder / f"inconsistent-{rule}.html").write_bytes(render(truth, "html"))
     # Uploads are not all good in real life: show what quarantine looks like.
     (folder / "empty-upload.txt").write_bytes(b"")
     (folder / "scan-without-text.pdf").write_bytes(
@@ -130,6 +137,8 @@ def run(
             console.print(f"[red]no report files in {folder}")
             return 2
         uploads, waited = _upload_and_wait(console, pipe, folder, files, timeout)
+        with console.status("waiting for the runs to finish their quality reports…"):
+            _wait_until_runs_finish(timeout=120)
         summary = _summarize(pipe.curated, uploads, waited)
         _print_summary(console, summary)
         _copy_out(pipe.store, pipe.settings, out)
@@ -179,6 +188,31 @@ def _upload_and_wait(
                 break
             time.sleep(0.5)
     return uploads, time.perf_counter() - first
+
+
+def _wait_until_runs_finish(timeout: float) -> None:
+    """Outcomes are committed before a run writes its quality report: let the runs end first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    active = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(
+                any_=[StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]
+            )
+        )
+    )
+    deadline = time.perf_counter() + timeout
+    with get_client(sync_client=True) as client:
+        while time.perf_counter() < deadline and client.read_flow_runs(
+            flow_run_filter=active, limit=1
+        ):
+            time.sleep(0.3)
 
 
 def _summarize(curated: Any, uploads: list[Upload], waited: float) -> dict[str, Any]:

@@ -36,7 +36,9 @@ table{border-collapse:collapse;width:100%;background:#fff;border-radius:10px;ove
 box-shadow:0 1px 2px rgba(0,0,0,.08);font-size:13px}
 th{background:#eef1f4;text-align:left;padding:8px 10px;font-weight:600}
 td{padding:7px 10px;border-top:1px solid #eef1f4;vertical-align:top}
-td.num{font-family:ui-monospace,Menlo,monospace;word-break:break-all;max-width:240px}
+td{overflow-wrap:break-word;word-break:normal}
+td.num{font-family:ui-monospace,Menlo,monospace;min-width:8em;max-width:240px}
+td.ln{font-family:ui-monospace,Menlo,monospace}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;color:#fff;font-size:12px}
 .report{font-weight:600}.sub{color:#59636e;font-size:12px}
 a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}
@@ -90,7 +92,8 @@ def _problem_rows(
         info = labels.get(str(rec["report_id"]), {})
         key = info.get("key")
         name = _e(info.get("agency") or info.get("title") or str(rec["report_id"])[:12])
-        year = _e(info.get("report_year"))
+        year = info.get("report_year")
+        year = "" if year is None or pd.isna(year) else str(int(year))
         status = str(info.get("quality_status") or info.get("status") or "")
         link = (
             f'<a href="{_e(raw_link(str(key)))}">{_e(key)}</a>'
@@ -104,7 +107,7 @@ def _problem_rows(
             f"<td>{_badge(status) if status else ''}</td>"
             f"<td><b>{_e(rec['rule_id'])}</b><div class='sub'>{_e(rec['severity'])}</div></td>"
             f'<td class="num">{_e(rec["observed"])}</td><td class="num">{_e(rec["expected"])}</td>'
-            f'<td class="num">{"" if line is None or pd.isna(line) else int(line)}</td>'
+            f'<td class="ln">{"" if line is None or pd.isna(line) else int(line)}</td>'
             f"<td>{_e(rec['detail'])}</td></tr>"
         )
     head = (
@@ -112,6 +115,22 @@ def _problem_rows(
         "<th>expected</th><th>line</th><th>why</th></tr>"
     )
     return f"<table>{head}{''.join(body)}</table>"
+
+
+def _quarantine_rows(reports: pd.DataFrame, raw_link: Callable[[str], str]) -> str:
+    """Objects that never became reports: the stage that rejected them and why."""
+    if reports.empty or "quality_status" not in reports.columns:
+        return ""
+    rejected = reports[reports["quality_status"] == "quarantined"]
+    if rejected.empty:
+        return ""
+    body = "".join(
+        f'<tr><td><a href="{_e(raw_link(str(r["key"])))}">{_e(r["key"])}</a></td>'
+        f'<td>{_badge("quarantined")}</td><td>{_e(r.get("reason"))}</td></tr>'
+        for r in reports.loc[rejected.index].to_dict("records")
+    )
+    head = "<tr><th>raw object</th><th>status</th><th>why it was not published</th></tr>"
+    return f"<h2>Quarantined objects</h2><table>{head}{body}</table>"
 
 
 def _sparkline(values: Sequence[float], color: str, width: int = 160, height: int = 28) -> str:
@@ -175,8 +194,9 @@ def render_quality_report(
         f'<div class="meta">run {_e(summary.get("run_id"))} · {_e(summary.get("at"))} · '
         f"{total} reports · {checked} rule results{docs_link}</div>"
         f"{_cards(summary)}"
-        "<h2>Failing and quarantined reports</h2>"
+        "<h2>Failing reports</h2>"
         f"{_problem_rows(rule_results, reports, raw_link, ('critical', 'error'))}"
+        f"{_quarantine_rows(reports, raw_link)}"
         "<h2>Warnings</h2><details><summary>Soft rules that did not hold</summary>"
         f"{_problem_rows(rule_results, reports, raw_link, ('warning',))}</details>"
         f"<h2>Trend</h2>{_trend(trend)}"
