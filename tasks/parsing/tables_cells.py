@@ -224,17 +224,16 @@ def _review_facts(table: Table, rows: list[list[str]], notes: list[str]) -> list
             header.append(cells)
             continue
         facts: list[Fact] = []
-        for j, parsed in enumerate(values):
+        for j, read in enumerate(values):
             column_text = "".join(h[j] for h in header if j < len(h))
             group = REVIEW_GROUP_LABELS.regex.search(column_text)
             column = REVIEW_COLUMN_LABELS.regex.search(column_text)
             if group is None or column is None:
                 continue
             cell = cells[j]
-            if parsed is None:
-                if cell not in _BLANKS:
-                    continue
-                parsed = _Value(0, cell, None)
+            if read is None and cell not in _BLANKS:
+                continue
+            parsed = read if read is not None else _Value(0, cell, None)
             facts.append(
                 Fact(
                     "review_litigation",
