@@ -146,11 +146,15 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
     reports = [r for _, r in parsed.reports]
     pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
     previous = _curated(settings).previous_reports(pairs)
-    result = validate_batch(reports, previous)
-    items: list[Verdicted] = []
     quarantined = list(parsed.quarantined)
+    verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
+    items: list[Verdicted] = []
     for ref, report in parsed.reports:
-        verdict = result.verdicts[report.report_id]
+        if report.report_id in broken:
+            reason = f"the validator failed on this report: {broken[report.report_id]}"
+            quarantined.append(Quarantined(ref, "validate", "validator_error", reason))
+            continue
+        verdict = verdicts[report.report_id]
         if verdict.status == "quarantine":
             reason = "; ".join(verdict.reasons) or "critical rule failed"
             quarantined.append(
@@ -167,7 +171,47 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                 )
             )
     parsed.timings.add("validate", start)
-    return Validated(items, quarantined, result.rule_results, parsed.skipped, parsed.timings)
+    return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings)
+
+
+def _validate_all(
+    validate_batch: Any, reports: list[Report], previous: Any
+) -> tuple[dict[str, Any], pd.DataFrame | None, dict[str, str]]:
+    """Validate the batch; if the validator itself fails, find the report(s) it fails on.
+
+    One report that makes the tool crash must not keep the rest of the batch (and every
+    later redo of it) from an outcome: on a batch failure each report is validated alone,
+    and those that still fail come back in ``broken`` (report_id -> error) for quarantine.
+    When every report of a batch fails alone too, the tool is broken, not the documents:
+    the error is raised and the run is redone later.
+    """
+    import pandas as pd
+
+    try:
+        result = validate_batch(reports, previous)
+    except Exception as exc:
+        if not reports:
+            raise
+        failure: Exception = exc
+    else:
+        return result.verdicts, result.rule_results, {}
+    verdicts: dict[str, Any] = {}
+    frames: list[pd.DataFrame] = []
+    broken: dict[str, str] = {}
+    for report in reports:
+        try:
+            one = validate_batch([report], previous)
+        except Exception as exc:  # noqa: BLE001 - isolate the report the tool fails on
+            broken[report.report_id] = f"{type(exc).__name__}: {exc}"[:500]
+        else:
+            verdicts.update(one.verdicts)
+            if one.rule_results is not None and not one.rule_results.empty:
+                frames.append(one.rule_results)
+    if len(broken) == len({r.report_id for r in reports}) > 1:
+        # Every report fails: the tool is broken, not the documents. Fail the run; it is redone.
+        raise failure
+    rule_results = pd.concat(frames, ignore_index=True) if frames else None
+    return verdicts, rule_results, broken
 
 
 def publish(settings: Settings, validated: Validated, run_id: str) -> Published:
