@@ -16,6 +16,7 @@ at commit time; the whole publish is then retried against the new table state.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     from govreports.settings import Settings
     from tasks.fetch import ObjectRef, S3ObjectStore
     from tasks.models import Report
+
+
+_MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +112,19 @@ class Curated:
         return {r["key"]: r for r in rows}
 
     def quarantine_key(self, key: str) -> str:
+        """Where an object's quarantine record goes: its key under the quarantine prefix.
+
+        S3 keys stop at 1024 bytes; a raw key near that limit would give a record key the
+        store refuses (and the object would never get an outcome), so those records go under
+        ``_long/`` by a hash of the key instead. The record itself holds the full key.
+        """
         raw = self.settings.raw_prefix
         rel = key[len(raw) :] if key.startswith(raw) else key
-        return f"{self.settings.quarantine_prefix}{rel}.json"
+        target = f"{self.settings.quarantine_prefix}{rel}.json"
+        if len(target.encode()) <= _MAX_KEY_BYTES:
+            return target
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return f"{self.settings.quarantine_prefix}_long/{digest}.json"
 
     def publish(
         self,
