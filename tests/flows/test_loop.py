@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore
+from tasks.fetch import S3ObjectStore, aws_client_kwargs
 from tasks.publish import Curated
+from tasks.sources import PollSource, Source, SqsSource
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,12 +28,26 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def running(settings: Settings, prefect_server: str) -> Iterator[Curated]:
+def make_source(kind: str, settings: Settings, store: S3ObjectStore) -> Source:
+    """The production wiring for SQS (infra/s3-events.json on the emulator), or polling."""
+    if kind == "poll":
+        return PollSource(store, settings.raw_prefix, "state/cursor.json")
+    import boto3
+
+    from govreports.infra import apply_s3_events
+
+    sqs = boto3.client("sqs", **aws_client_kwargs(settings))
+    url = apply_s3_events(store.client, sqs, settings.bucket, f"{settings.bucket}-uploads")
+    return SqsSource(sqs, url, settings.bucket, settings.raw_prefix)
+
+
+@pytest.fixture(params=["poll", "sqs"])
+def running(
+    request: pytest.FixtureRequest, settings: Settings, prefect_server: str
+) -> Iterator[Curated]:
     from flows.deployments import apply_all
     from flows.watcher import Watcher, deployment_launcher
     from flows.worker import WarmWorker
-    from tasks.sources import PollSource
 
     store = S3ObjectStore.from_settings(settings)
     curated = Curated(settings, store)
@@ -43,7 +58,7 @@ def running(settings: Settings, prefect_server: str) -> Iterator[Curated]:
         {settings.ingest_deployment: flows[settings.ingest_deployment]}, poll_interval=0.2
     )
     watcher = Watcher(
-        source=PollSource(store, settings.raw_prefix, "state/cursor.json"),
+        source=make_source(request.param, settings, store),
         launch=deployment_launcher(settings.ingest_deployment, settings.bucket),
         bucket=settings.bucket,
         window=0.3,
