@@ -8,8 +8,14 @@ Two kinds of frame go through Great Expectations:
 * a *rule frame*: one row per report and rule instance (e.g. R1 for column
   ``total``) holding the observed and the expected number and ``diff = observed -
   expected``. An ``eq`` instance holds when ``diff == 0``, an ``le`` instance when
-  ``diff <= 0``; GX checks this with one ``expect_column_values_to_be_between`` per
-  rule and operator, restricted to that rule's rows by a row condition.
+  ``diff <= 0``. The frame carries ``diff`` once more per operator (``diff_eq``,
+  ``diff_le``: the diff on that operator's rows, null elsewhere), so GX checks every
+  rule of the batch with one ``expect_column_values_to_be_between`` per operator
+  and no row condition (GX skips nulls). A column check with a ``when`` domain is
+  likewise run on a derived column that is null outside its domain.
+
+Expectation count, not row count, is what a GX run costs (each expectation resolves
+its own metric graph), so a batch of any size runs a fixed, small number of them.
 
 Pass/fail per row is computed here from the same derived column, so results never
 depend on GX's bounded unexpected lists; GX is the suite-level gate, and its
@@ -17,13 +23,15 @@ unexpected counts must agree with ours. Any exception inside GX, or a disagreeme
 is a :class:`ValidationToolError`: a pipeline error, never "bad data".
 
 great_expectations is imported lazily (it costs seconds); the ephemeral context,
-datasource and suites are built once per process and reused.
+datasource, suites, batch and validation definitions are built once per process and
+reused (rebuilt only if a suite's expectations change, e.g. C4's year range at New Year).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,8 +42,10 @@ if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,
     )
-    from great_expectations.data_context import AbstractDataContext
-    from great_expectations.expectations import Expectation
+    from great_expectations.data_context.data_context.abstract_data_context import (
+        AbstractDataContext,
+    )
+    from great_expectations.expectations.expectation import Expectation
 
 Severity = Literal["critical", "error", "warning"]
 Op = Literal["eq", "le"]
@@ -58,10 +68,18 @@ RULE_FRAME_COLUMNS: tuple[str, ...] = (
     "table",
     "detail",
 )
+# Input columns of :func:`rule_frame` (``diff`` is derived).
+RULE_ROW_COLUMNS: tuple[str, ...] = tuple(c for c in RULE_FRAME_COLUMNS if c != "diff")
+OPS: tuple[Op, ...] = ("eq", "le")
+# Per operator: the rule frame column GX checks and its bounds (min, max).
+OP_COLUMNS: dict[Op, tuple[str, float | None, float]] = {
+    "eq": ("diff_eq", 0, 0),
+    "le": ("diff_le", None, 0),
+}
 
 
 class ValidationToolError(RuntimeError):
-    """Great Expectations itself failed (an expectation raised, or its counts disagree with ours)."""
+    """Great Expectations itself failed (an expectation raised, or its counts disagree)."""
 
 
 @dataclass(frozen=True)
@@ -91,26 +109,52 @@ class ColumnCheck:
     max_value: float | None = None
     when: str | None = None
 
-    def expectation(self) -> Expectation:
-        import great_expectations.expectations as gxe
-        from great_expectations.expectations.row_conditions import Column
+    def __post_init__(self) -> None:
+        if self.when is not None and self.kind == "not_null":
+            # Outside the domain the derived column is null, which not_null would count.
+            raise ValueError(f"{self.rule_id}/{self.column}: not_null cannot take a `when`")
 
-        cond: dict[str, Any] = {}
-        if self.when:
-            cond = {"row_condition": Column(self.when) == True}  # noqa: E712
+    @property
+    def gx_column(self) -> str:
+        """The column GX checks: ``column`` itself, or with ``when`` a derived column that
+        holds ``column`` on the domain rows and null elsewhere (no row condition needed)."""
+        return self.column if self.when is None else f"{self.column}__if__{self.when}"
+
+    def expectation(self) -> Expectation:
+        from great_expectations.expectations.core.expect_column_values_to_be_between import (
+            ExpectColumnValuesToBeBetween,
+        )
+        from great_expectations.expectations.core.expect_column_values_to_be_in_set import (
+            ExpectColumnValuesToBeInSet,
+        )
+        from great_expectations.expectations.core.expect_column_values_to_match_strftime_format import (  # noqa: E501
+            ExpectColumnValuesToMatchStrftimeFormat,
+        )
+        from great_expectations.expectations.core.expect_column_values_to_not_be_null import (
+            ExpectColumnValuesToNotBeNull,
+        )
+
+        meta = {"rule_id": self.rule_id, "column": self.column, "when": self.when}
+        column = self.gx_column
         if self.kind == "not_null":
-            return gxe.ExpectColumnValuesToNotBeNull(column=self.column, **cond)
+            return ExpectColumnValuesToNotBeNull(column=column, meta=meta)
         if self.kind == "in_set":
-            return gxe.ExpectColumnValuesToBeInSet(
-                column=self.column, value_set=list(self.value_set), **cond
+            return ExpectColumnValuesToBeInSet(
+                column=column, value_set=list(self.value_set), meta=meta
             )
         if self.kind == "between":
-            return gxe.ExpectColumnValuesToBeBetween(
-                column=self.column, min_value=self.min_value, max_value=self.max_value, **cond
+            return ExpectColumnValuesToBeBetween(
+                column=column, min_value=self.min_value, max_value=self.max_value, meta=meta
             )
-        return gxe.ExpectColumnValuesToMatchStrftimeFormat(
-            column=self.column, strftime_format="%Y-%m-%d", **cond
+        return ExpectColumnValuesToMatchStrftimeFormat(
+            column=column, strftime_format="%Y-%m-%d", meta=meta
         )
+
+    def gx_frame_column(self, frame: pd.DataFrame) -> pd.Series:
+        """The values of :attr:`gx_column` for ``frame``."""
+        if self.when is None:
+            return frame[self.column]
+        return frame[self.column].where(frame[self.when].astype(bool))
 
     def domain(self, frame: pd.DataFrame) -> pd.Series:
         if self.when is None:
@@ -141,45 +185,51 @@ def _is_iso_date(value: object) -> bool:
     return True
 
 
-def comparison_expectations(rules: Iterable[Rule]) -> list[Expectation]:
-    """One between-expectation on ``diff`` per rule and operator of a rule frame."""
-    import great_expectations.expectations as gxe
-    from great_expectations.expectations.row_conditions import Column
+def comparison_expectations(ops: Sequence[Op] = OPS) -> list[Expectation]:
+    """One between-expectation per operator, on that operator's diff column of a rule frame."""
+    from great_expectations.expectations.core.expect_column_values_to_be_between import (
+        ExpectColumnValuesToBeBetween,
+    )
 
     out: list[Expectation] = []
-    for rule in rules:
-        for op in rule.ops:
-            out.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="diff",
-                    min_value=0 if op == "eq" else None,
-                    max_value=0,
-                    row_condition=(Column("rule_id") == rule.id) & (Column("op") == op),
-                    meta={"rule_id": rule.id, "op": op},
-                )
+    for op in ops:
+        column, lo, hi = OP_COLUMNS[op]
+        out.append(
+            ExpectColumnValuesToBeBetween(
+                column=column, min_value=lo, max_value=hi, meta={"op": op}
             )
+        )
     return out
 
 
-def rule_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The typed rule frame; ``diff`` is derived here so GX and ``passed`` read the same column."""
-    frame = pd.DataFrame(list(rows), columns=list(RULE_FRAME_COLUMNS[:6] + RULE_FRAME_COLUMNS[7:]))
-    frame["observed_value"] = frame["observed_value"].astype("float64")
-    frame["expected_value"] = frame["expected_value"].astype("float64")
-    frame["diff"] = (frame["observed_value"] - frame["expected_value"]).round(DIFF_DECIMALS)
-    frame["line"] = frame["line"].astype("Int64")
-    for col in (
-        "report_id",
-        "rule_id",
-        "instance",
-        "op",
-        "observed",
-        "expected",
-        "table",
-        "detail",
-    ):
-        frame[col] = frame[col].astype(object)
-    return frame[list(RULE_FRAME_COLUMNS)].reset_index(drop=True)
+_TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in RULE_ROW_COLUMNS if c not in ("observed_value", "expected_value", "line")
+)
+
+
+def rule_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """The typed rule frame; ``diff`` (and its per-operator twins ``diff_eq``/``diff_le``) is
+    derived here so GX and ``passed`` read the same numbers.
+
+    ``rows``: row dicts, or a frame with (at least) the columns :data:`RULE_ROW_COLUMNS`."""
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.reset_index(drop=True).reindex(columns=list(RULE_ROW_COLUMNS))
+    else:
+        frame = pd.DataFrame(list(rows), columns=list(RULE_ROW_COLUMNS))
+    observed = frame["observed_value"].astype("float64")
+    expected = frame["expected_value"].astype("float64")
+    diff = (observed - expected).round(DIFF_DECIMALS)
+    columns: dict[str, pd.Series] = {
+        "observed_value": observed,
+        "expected_value": expected,
+        "diff": diff,
+        "line": frame["line"].astype("Int64"),
+        **{col: frame[col].astype(object) for col in _TEXT_COLUMNS},
+    }
+    for op in OPS:
+        columns[OP_COLUMNS[op][0]] = diff.where(frame["op"] == op)
+    order = [*RULE_FRAME_COLUMNS, *(OP_COLUMNS[op][0] for op in OPS)]
+    return pd.DataFrame(columns, index=frame.index)[order]
 
 
 def rule_frame_passed(frame: pd.DataFrame) -> pd.Series:
@@ -212,26 +262,45 @@ class GxRunner:
         self.context: AbstractDataContext = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._datasource = self.context.data_sources.add_pandas("govreports")
-        self._definitions: dict[str, Any] = {}
+        self._batches: dict[str, Any] = {}
+        # name -> (key of the expectations it was built from, validation definition)
+        self._definitions: dict[str, tuple[Hashable, Any]] = {}
         self.last_results: dict[str, ExpectationSuiteValidationResult] = {}
 
-    def _definition(self, name: str, expectations: Sequence[Expectation]) -> Any:
-        if name not in self._definitions:
-            gx = self._gx
+    def _definition(
+        self, name: str, key: Hashable, expectations: Callable[[], Sequence[Expectation]]
+    ) -> Any:
+        """The validation definition of suite ``name``, built once; ``expectations`` is only
+        called to (re)build it, when ``key`` differs from the one it was built with."""
+        cached = self._definitions.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        gx = self._gx
+        if cached is not None:
+            self.context.validation_definitions.delete(name)
+            self.context.suites.delete(name)
+        if name not in self._batches:
             asset = self._datasource.add_dataframe_asset(name)
-            batch = asset.add_batch_definition_whole_dataframe("batch")
-            suite = self.context.suites.add(
-                gx.ExpectationSuite(name=name, expectations=list(expectations))
-            )
-            definition = gx.ValidationDefinition(name=name, data=batch, suite=suite)
-            self._definitions[name] = self.context.validation_definitions.add(definition)
-        return self._definitions[name]
+            self._batches[name] = asset.add_batch_definition_whole_dataframe("batch")
+        suite = self.context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=list(expectations()))
+        )
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=self._batches[name], suite=suite)
+        )
+        self._definitions[name] = (key, definition)
+        return definition
 
     def run(
-        self, name: str, frame: pd.DataFrame, expectations: Sequence[Expectation]
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        key: Hashable,
+        expectations: Callable[[], Sequence[Expectation]],
     ) -> ExpectationSuiteValidationResult:
-        """Validate ``frame`` with the suite ``name``; raise if any expectation raised."""
-        definition = self._definition(name, expectations)
+        """Validate ``frame`` with the suite ``name`` (built from ``expectations()`` when
+        ``key`` is new); raise if any expectation raised."""
+        definition = self._definition(name, key, expectations)
         result: ExpectationSuiteValidationResult = definition.run(
             batch_parameters={"dataframe": frame}, result_format={"result_format": "BASIC"}
         )
@@ -260,14 +329,10 @@ def _raised(info: Any) -> str | None:
     return None
 
 
-_RUNNER: GxRunner | None = None
-
-
+@functools.cache
 def runner() -> GxRunner:
-    global _RUNNER
-    if _RUNNER is None:
-        _RUNNER = GxRunner()
-    return _RUNNER
+    """The process-wide runner, built on first use."""
+    return GxRunner()
 
 
 def unexpected_counts(result: ExpectationSuiteValidationResult) -> list[int]:
@@ -276,32 +341,47 @@ def unexpected_counts(result: ExpectationSuiteValidationResult) -> list[int]:
 
 def check_counts(name: str, result: ExpectationSuiteValidationResult, ours: Sequence[int]) -> None:
     """GX's unexpected counts must equal the failures we derived from the same columns."""
+    if len(result.results) != len(ours):
+        raise ValidationToolError(
+            f"suite {name!r}: GX ran {len(result.results)} expectations, expected {len(ours)}"
+        )
     theirs = unexpected_counts(result)
     if list(theirs) != list(ours):
         raise ValidationToolError(
-            f"suite {name!r}: GX counted {theirs} unexpected rows, the derived booleans {list(ours)}"
+            f"suite {name!r}: GX counted {theirs} unexpected rows, "
+            f"the derived booleans {list(ours)}"
         )
 
 
 def run_column_checks(
     name: str, frame: pd.DataFrame, checks: Sequence[ColumnCheck]
 ) -> dict[int, pd.Series]:
-    """Run the checks through GX; return each check's per-row pass mask (rows outside the
-    check's ``when`` domain pass)."""
-    result = runner().run(name, frame, [c.expectation() for c in checks])
+    """Run the checks through GX (one expectation each, no row conditions); return each
+    check's per-row pass mask (rows outside the check's ``when`` domain pass)."""
+    derived = {c.gx_column: c.gx_frame_column(frame) for c in checks if c.when is not None}
+    checked = frame.assign(**derived) if derived else frame
+    checks = tuple(checks)
+    result = runner().run(name, checked, checks, lambda: [c.expectation() for c in checks])
     masks = {i: c.passed(frame) | ~c.domain(frame) for i, c in enumerate(checks)}
     check_counts(name, result, [int((~m).sum()) for m in masks.values()])
     return masks
 
 
 def run_rule_frame(name: str, frame: pd.DataFrame, rules: Sequence[Rule]) -> pd.Series:
-    """Run the comparison suite on a rule frame; return the per-row ``passed`` mask."""
-    result = runner().run(name, frame, comparison_expectations(rules))
+    """Run the comparison suite on a rule frame (from :func:`rule_frame`): one expectation
+    per operator for the whole frame. Return the per-row ``passed`` mask.
+
+    Every row must be an instance of one of ``rules`` with an operator that rule declares;
+    anything else is a bug in the suites, not in a report."""
+    declared = {(r.id, op) for r in rules for op in r.ops}
+    pairs = frame[["rule_id", "op"]].drop_duplicates()
+    stray = sorted(
+        {(str(r), str(o)) for r, o in zip(pairs["rule_id"], pairs["op"], strict=True)} - declared
+    )
+    if stray:
+        raise ValidationToolError(f"suite {name!r}: undeclared rule/operator instances {stray}")
+    result = runner().run(name, frame, OPS, comparison_expectations)
     passed = rule_frame_passed(frame)
-    ours = [
-        int(((frame["rule_id"] == r.id) & (frame["op"] == op) & ~passed).sum())
-        for r in rules
-        for op in r.ops
-    ]
+    ours = [int(((frame["op"] == op) & ~passed).sum()) for op in OPS]
     check_counts(name, result, ours)
     return passed

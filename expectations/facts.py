@@ -26,7 +26,7 @@ formats missing rows are R13's business, so R1-R6 need every fact they name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -240,56 +240,90 @@ def facts_frame(reports: Sequence[Any]) -> pd.DataFrame:
     return frame
 
 
-def r7_rows(facts: pd.DataFrame, masks: Sequence[pd.Series]) -> list[Row]:
+def r7_frame(facts: pd.DataFrame, masks: Sequence[pd.Series]) -> pd.DataFrame:
     """R7 per report from the GX-checked facts frame: one row per offending cell, else one
-    passing row. Rows carry ``passed`` themselves (they are not a comparison)."""
-    domain = facts["must_be_nonneg"] | facts["must_be_int"]
-    ok = pd.Series(True, index=facts.index)
+    passing row, in order of the reports' first checked cell. Rows carry ``passed``
+    themselves (they are not a comparison)."""
+    domain = (facts["must_be_nonneg"] | facts["must_be_int"]).to_numpy(dtype=bool)
+    ok = np.ones(len(facts), dtype=bool)
     for mask in masks:
-        ok &= mask
-    rows: list[Row] = []
+        ok &= mask.to_numpy(dtype=bool)
     sub = facts[domain]
-    for report_id, group in sub.groupby("report_id", sort=False):
-        bad = group[~ok[group.index]]
-        if bad.empty:
-            rows.append(
-                _row(
-                    report_id,
-                    "R7",
-                    "all",
-                    "eq",
-                    len(group),
-                    len(group),
-                    f"{len(group)} cells",
-                    "all non-negative integers",
-                    None,
-                    "facts",
-                    f"{len(group)} 表二/三/四 cells are non-negative integers",
-                )
-                | {"passed": True}
-            )
-        for rec in bad.itertuples():
-            inst = f"{rec.table}/{rec.row}/{rec.column}"
-            rows.append(
-                _row(
-                    report_id,
-                    "R7",
-                    inst,
-                    "eq",
-                    float(rec.value),
-                    np.nan,
-                    fmt_number(float(rec.value)),
-                    "a non-negative integer" if rec.must_be_nonneg else "an integer",
-                    rec.line,
-                    str(rec.table),
-                    f"{inst} = {fmt_number(float(rec.value))}",
-                )
-                | {"passed": False}
-            )
-    return rows
+    if sub.empty:
+        return pd.DataFrame(columns=[*_ROW_COLUMNS, "passed"])
+    sub_ok = ok[domain]
+    group = sub.groupby("report_id", sort=False).ngroup().to_numpy(dtype=np.int64)
+    n_groups = int(group.max()) + 1
+    size = np.bincount(group, minlength=n_groups)
+    bad_count = np.bincount(group, weights=~sub_ok, minlength=n_groups)
+    first = np.unique(group, return_index=True)[1]
+    clean = np.flatnonzero(bad_count == 0)
+    n_cells = size[clean]
+    good = pd.DataFrame(
+        {
+            "report_id": sub["report_id"].to_numpy()[first[clean]],
+            "rule_id": "R7",
+            "instance": "all",
+            "op": "eq",
+            "observed_value": n_cells.astype("float64"),
+            "expected_value": n_cells.astype("float64"),
+            "observed": [f"{n} cells" for n in n_cells.tolist()],
+            "expected": "all non-negative integers",
+            "line": None,
+            "table": "facts",
+            "detail": [f"{n} 表二/三/四 cells are non-negative integers" for n in n_cells.tolist()],
+            "passed": True,
+            "_group": clean,
+            "_at": first[clean],
+        }
+    )
+    bad_at = np.flatnonzero(~sub_ok)
+    bad = sub.iloc[bad_at]
+    instance = (bad["table"] + "/" + bad["row"] + "/" + bad["column"]).astype(object)
+    shown = [fmt_number(float(v)) for v in bad["value"].tolist()]
+    wrong = pd.DataFrame(
+        {
+            "report_id": bad["report_id"].to_numpy(),
+            "rule_id": "R7",
+            "instance": instance.to_numpy(),
+            "op": "eq",
+            "observed_value": bad["value"].to_numpy(dtype="float64"),
+            "expected_value": np.nan,
+            "observed": shown,
+            "expected": np.where(
+                bad["must_be_nonneg"].to_numpy(dtype=bool),
+                "a non-negative integer",
+                "an integer",
+            ),
+            "line": bad["line"].to_numpy(dtype=object),
+            "table": bad["table"].astype(object).to_numpy(),
+            "detail": [f"{i} = {v}" for i, v in zip(instance.tolist(), shown, strict=True)],
+            "passed": False,
+            "_group": group[bad_at],
+            "_at": bad_at,
+        }
+    )
+    out = pd.concat([good, wrong], ignore_index=True).sort_values(["_group", "_at"], kind="stable")
+    out["line"] = out["line"].astype("Int64")
+    return out.drop(columns=["_group", "_at"]).reset_index(drop=True)
 
 
-def _row(
+_ROW_COLUMNS = (
+    "report_id",
+    "rule_id",
+    "instance",
+    "op",
+    "observed_value",
+    "expected_value",
+    "observed",
+    "expected",
+    "line",
+    "table",
+    "detail",
+)
+
+
+def _row(  # noqa: PLR0917 - one positional per rule-frame column, in column order
     report_id: Any,
     rule_id: str,
     instance: str,
@@ -325,10 +359,9 @@ def wide(
     if sub.empty:
         empty = pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["report_id", index]))
         return empty, empty
-    keyed = sub.set_index(["report_id", index, columns])
-    values = keyed["value"].unstack(columns)
-    lines = keyed["line"].astype("float64").unstack(columns)
-    return values, lines
+    keyed = sub.assign(line=sub["line"].astype("float64")).set_index(["report_id", index, columns])
+    both = keyed[["value", "line"]].unstack(columns)
+    return cast("pd.DataFrame", both["value"]), cast("pd.DataFrame", both["line"])
 
 
 def identities(
@@ -344,29 +377,37 @@ def identities(
     suffix: str = "",
     name: str | None = None,
 ) -> list[Row]:
-    """One rule row per wide row where ``sum(parts) op sum(targets)`` can be evaluated."""
-    for key in (*parts, *targets):
-        if key not in values.columns:
-            values = values.assign(**{key: np.nan})
-            lines = lines.assign(**{key: np.nan})
-    pv = values[list(parts)].to_numpy(dtype="float64")
-    tv = values[list(targets)].to_numpy(dtype="float64")
-    tl = lines.reindex(columns=list(targets)).to_numpy(dtype="float64")
-    pl = lines.reindex(columns=list(parts)).to_numpy(dtype="float64")
+    """One rule row per wide row where ``sum(parts) op sum(targets)`` can be evaluated.
+
+    Which rows apply and their lines are found on the whole pivot at once; only the rows
+    kept are formatted (sums in Python, left to right, as the texts show them)."""
+    if values.empty:
+        return []
+    keys = [*parts, *targets]
+    vals = values.reindex(columns=keys).to_numpy(dtype="float64")
+    lns = lines.reindex(columns=keys).to_numpy(dtype="float64")
+    pv, tv = vals[:, : len(parts)], vals[:, len(parts) :]
+    present = ~np.isnan(pv)
+    keep = ~np.isnan(tv).any(axis=1)
+    if min_parts is None:
+        keep &= present.all(axis=1)
+    else:
+        keep &= present.sum(axis=1) >= min_parts
+    at = np.flatnonzero(keep)
+    if not at.size:
+        return []
+    target_line = np.fmin.reduce(lns[at, len(parts) :], axis=1)
+    part_line = np.fmin.reduce(lns[at, : len(parts)], axis=1)
+    line = np.asarray(np.where(np.isnan(target_line), part_line, target_line), dtype="float64")
     relation = "=" if op == "eq" else "≤"
+    targets_label = "+".join(targets)
+    index = values.index[at]
     rows: list[Row] = []
-    for i, (report_id, instance) in enumerate(values.index):
-        if np.isnan(tv[i]).any():
-            continue
-        present = ~np.isnan(pv[i])
-        if min_parts is None and not present.all():
-            continue
-        if min_parts is not None and present.sum() < min_parts:
-            continue
-        used = [p for p, ok in zip(parts, present, strict=True) if ok]
-        pvals = [float(v) for v in pv[i][present]]
-        tvals = [float(v) for v in tv[i]]
-        line = _first_line(tl[i], pl[i])
+    for (report_id, instance), prow, okrow, trow, ln in zip(
+        index, pv[at].tolist(), present[at].tolist(), tv[at].tolist(), line.tolist(), strict=True
+    ):
+        pvals = [v for v, ok in zip(prow, okrow, strict=True) if ok]
+        used = [p for p, ok in zip(parts, okrow, strict=True) if ok]
         rows.append(
             _row(
                 report_id,
@@ -374,23 +415,15 @@ def identities(
                 name or f"{instance}{suffix}",
                 op,
                 sum(pvals),
-                sum(tvals),
+                sum(trow),
                 fmt_sum(pvals),
-                relation + fmt_sum(tvals),
-                line,
+                relation + fmt_sum(trow),
+                None if np.isnan(ln) else ln,
                 table,
-                f"{instance}: {'+'.join(used)} {relation} {'+'.join(targets)}",
+                f"{instance}: {'+'.join(used)} {relation} {targets_label}",
             )
         )
     return rows
-
-
-def _first_line(*candidates: np.ndarray) -> float | None:
-    for arr in candidates:
-        finite = arr[~np.isnan(arr)]
-        if finite.size:
-            return float(finite.min())
-    return None
 
 
 def application_rows(facts: pd.DataFrame) -> list[Row]:
@@ -524,11 +557,19 @@ def legacy_rows(facts: pd.DataFrame) -> list[Row]:
 
 
 def _cells(facts: pd.DataFrame) -> dict[str, dict[tuple[str, str, str], tuple[float, Any]]]:
+    """``report_id -> (table, row, column) -> (value, line)``; the first fact of a key wins."""
     out: dict[str, dict[tuple[str, str, str], tuple[float, Any]]] = {}
-    for rec in facts.itertuples(index=False):
-        out.setdefault(rec.report_id, {}).setdefault(
-            (rec.table, rec.row, rec.column), (rec.value, rec.line)
-        )
+    lines = [None if pd.isna(v) else int(v) for v in facts["line"].tolist()]
+    for report_id, table, row, column, value, line in zip(
+        facts["report_id"].tolist(),
+        facts["table"].tolist(),
+        facts["row"].tolist(),
+        facts["column"].tolist(),
+        facts["value"].tolist(),
+        lines,
+        strict=True,
+    ):
+        out.setdefault(report_id, {}).setdefault((table, row, column), (value, line))
     return out
 
 
@@ -539,28 +580,35 @@ def text_rows(facts: pd.DataFrame) -> list[Row]:
         return []
     cells = _cells(facts[facts["report_id"].isin(text["report_id"].unique())])
     rows: list[Row] = []
-    for rec in text.itertuples(index=False):
-        for keys in TEXT_EQUIVALENTS.get(rec.row, ()):
-            found = [cells[rec.report_id].get(k) for k in keys]
+    for report_id, row, value, approximate, line in zip(
+        text["report_id"].tolist(),
+        text["row"].tolist(),
+        text["value"].tolist(),
+        text["approximate"].tolist(),
+        text["line"].tolist(),
+        strict=True,
+    ):
+        for keys in TEXT_EQUIVALENTS.get(row, ()):
+            found = [cells[report_id].get(k) for k in keys]
             if any(f is None for f in found):
                 continue
             table_value = sum(float(f[0]) for f in found if f is not None)
             # "100余条" states a lower bound, so the table may hold more.
-            op: Op = "le" if rec.approximate else "eq"
+            op: Op = "le" if approximate else "eq"
             label = "+".join("/".join(k) for k in keys)
             rows.append(
                 _row(
-                    rec.report_id,
+                    report_id,
                     "R12",
-                    str(rec.row),
+                    str(row),
                     op,
-                    float(rec.value),
+                    float(value),
                     table_value,
-                    f"prose {fmt_number(float(rec.value))}{'余' if rec.approximate else ''}",
+                    f"prose {fmt_number(float(value))}{'余' if approximate else ''}",
                     f"{'=' if op == 'eq' else '≤'}{fmt_number(table_value)} (table)",
-                    rec.line,
+                    line,
                     "text",
-                    f"{rec.row}: prose number vs {label}",
+                    f"{row}: prose number vs {label}",
                 )
             )
             break
@@ -575,14 +623,28 @@ def cross_year_rows(facts: pd.DataFrame, prev_facts: pd.DataFrame) -> list[Row]:
     """
     if facts.empty or prev_facts.empty:
         return []
-    cur = _cells(facts)
-    prev = _cells(prev_facts)
+    cur = _cells(_cross_year_facts(facts))
+    prev = _cells(_cross_year_facts(prev_facts))
     rows: list[Row] = []
     for report_id, now in cur.items():
         before = prev.get(report_id)
         if before:
             rows += _cross_year_report(report_id, now, before)
     return rows
+
+
+def _cross_year_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts the cross-year rules read (most of 表三 is not among them)."""
+    table = facts["table"]
+    keep = (
+        table.isin(("proactive", "legacy_stats"))
+        | ((table == "review_litigation") & (facts["column"] == "total"))
+        | (
+            (table == "applications")
+            & facts["row"].isin(("new_received", "carried_over", "carried_forward"))
+        )
+    )
+    return facts[keep]
 
 
 Cells = Mapping[tuple[str, str, str], tuple[float, Any]]
@@ -620,7 +682,10 @@ def _cross_year_report(report_id: str, now: Cells, before: Cells) -> list[Row]:
         )
         if cur_in and old_in and issued and repealed:
             chained = old_in[0] + issued[0] - repealed[0]
-            observed = f"{fmt_number(old_in[0])}+{fmt_number(issued[0])}-{fmt_number(repealed[0])}={fmt_number(chained)}"
+            observed = (
+                f"{fmt_number(old_in[0])}+{fmt_number(issued[0])}-{fmt_number(repealed[0])}"
+                f"={fmt_number(chained)}"
+            )
             rows.append(
                 _row(
                     report_id,
@@ -713,6 +778,11 @@ def _r11(report_id: str, now: Cells, before: Cells) -> list[Row]:
             "表四 复议/诉讼 totals while 表三 received no application in two years",
         )
     ]
+
+
+def comparison_frame(facts: pd.DataFrame, prev_facts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`comparison_rows` as a frame of the rule frame's input columns."""
+    return pd.DataFrame(comparison_rows(facts, prev_facts), columns=list(_ROW_COLUMNS))
 
 
 def comparison_rows(facts: pd.DataFrame, prev_facts: pd.DataFrame) -> list[Row]:

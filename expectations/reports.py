@@ -17,13 +17,13 @@ Report-level rules, on the report rule frame (one row per report and instance):
 
 * R13 (structure, 2019/2021 formats): the six section headings in order; 表二, 表三 and
   表四 present; 表三 with every cell of its format (the 23 or 25 canonical rows of
-  data-contract.md §2 x 7 columns, so a 2021 report has its three （六） sub-rows); 表四 with its 15 cells. Severity
-  *warning* by default: heading wording varies in real reports (概述 for 总体情况,
-  …改进措施), small agencies legitimately omit tables or say "无" in prose, and the
-  detection depends on the parser's heading and table recognition. A structural
-  miss says "look at this report", not "its numbers are wrong"; R1-R6 already fail
-  hard when the numbers that are present disagree. Move R13 into
-  ``consistency_rules`` to make it fail.
+  data-contract.md §2 x 7 columns, so a 2021 report has its three （六） sub-rows); 表四
+  with its 15 cells. Severity *warning* by default: heading wording varies in real
+  reports (概述 for 总体情况, …改进措施), small agencies legitimately omit tables or say
+  "无" in prose, and the detection depends on the parser's heading and table
+  recognition. A structural miss says "look at this report", not "its numbers are
+  wrong"; R1-R6 already fail hard when the numbers that are present disagree. Move
+  R13 into ``consistency_rules`` to make it fail.
 * R14 (dates): title year and statistics-period year = ``report_year``; published in
   ``report_year + 1`` by 01-31 (departments, 2019 条例) or 03-31 (governments and
   管委会, and everyone before 2019); signed on or after ``report_year``-12-31.
@@ -38,9 +38,8 @@ Report-level rules, on the report rule frame (one row per report and instance):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -53,6 +52,9 @@ from expectations.facts import (
     FACT_TABLES,
 )
 from tasks.models import SCHEMA_VERSION, Report
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 FORMATS = ("pre2019", "2019", "2021", "unknown")
 MIN_YEAR = 2000
@@ -152,7 +154,7 @@ def _finite(value: object) -> bool:
 Row = dict[str, Any]
 
 
-def _row(
+def _row(  # noqa: PLR0917 - one positional per rule-frame column, in column order
     report: Report,
     rule_id: str,
     instance: str,

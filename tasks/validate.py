@@ -1,10 +1,12 @@
 """Validate a batch of parsed reports: rule results per report and a verdict per report.
 
 The batch is validated as one frame per table (see ``expectations/``): the reports
-frame and the report rule frame, the facts frame and the fact rule frame, and
-finally the rule_results frame that this function returns. Each goes through one
-Great Expectations suite on a cached ephemeral context; great_expectations is
-imported lazily, on the first call.
+frame, the facts frame, one rule frame holding the report-level and the fact rule
+instances of the whole batch, and finally the rule_results frame that this function
+returns. Each goes through one Great Expectations suite on a cached ephemeral
+context (suites ``reports``, ``facts``, ``rules``, ``rule_results``), with a fixed
+number of expectations whatever the batch size (GX's cost is per expectation, not
+per row); great_expectations is imported lazily, on the first call.
 
 Severity comes from the :class:`SeverityPolicy` (settings ``critical_rules`` and
 ``consistency_rules``; every other rule only warns). Verdict per report:
@@ -16,17 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 import pandas as pd
 
 from expectations import facts as facts_suite
 from expectations import reports as reports_suite
 from expectations import rule_results as results_suite
 from expectations._suite import (
-    ColumnCheck,
     Severity,
     ValidationToolError,
     rule_frame,
@@ -36,6 +37,8 @@ from expectations._suite import (
 from tasks.models import Report
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from govreports.settings import Settings
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
 
 Status = Literal["pass", "warn", "fail", "quarantine"]
 RULES = {r.id: r for r in (*reports_suite.RULES, *facts_suite.RULES)}
+COMPARISON_RULES = (*reports_suite.COMPARISON_RULES, *facts_suite.COMPARISON_RULES)
 SHOWN_INSTANCES = 3
 
 
@@ -97,25 +101,17 @@ def validate_batch(
     start = time.perf_counter()
     policy = policy or SeverityPolicy.from_settings()
     history = _history(reports, previous or {})
-    instances = pd.concat(
-        [
-            _critical_instances(reports),
-            _report_rule_instances(reports, history),
-            _fact_instances(reports, history),
-        ],
-        ignore_index=True,
-    )
+    critical = _critical_instances(reports)
+    facts = facts_suite.facts_frame(reports)
+    r7 = _r7_instances(facts)
+    report_rules, fact_rules = _comparison_instances(reports, facts, history)
+    instances = pd.concat([critical, report_rules, r7, fact_rules], ignore_index=True)
     results = aggregate(instances, policy)
     masks = run_column_checks("rule_results", results, results_suite.CHECKS)
     broken = [c.column for i, c in enumerate(results_suite.CHECKS) if not masks[i].all()]
     if broken:
         raise ValidationToolError(f"validation produced malformed rule_results: {broken}")
-    failed = results[~results["passed"]]
-    by_report = {str(k): g for k, g in failed.groupby("report_id", sort=False)}
-    empty = failed.iloc[0:0]
-    verdicts = {
-        r.report_id: _verdict(r.report_id, by_report.get(r.report_id, empty)) for r in reports
-    }
+    verdicts = _verdicts(reports, results)
     return ValidationResult(verdicts, results, time.perf_counter() - start)
 
 
@@ -150,110 +146,175 @@ def _latest_before(report: Report, history: History) -> Report | None:
 
 
 def _critical_instances(reports: Sequence[Report]) -> pd.DataFrame:
+    """C1-C4: one instance per report and column check of the GX-checked reports frame."""
     frame = reports_suite.reports_frame(reports)
     checks = reports_suite.column_checks()
     masks = run_column_checks("reports", frame, checks)
-    rows: list[dict[str, Any]] = []
+    n = len(frame)
+    parts = []
     for i, check in enumerate(checks):
-        for report_id, value, ok in zip(
-            frame["report_id"], frame[check.column], masks[i], strict=True
-        ):
-            rows.append(_check_row(report_id, check, value, bool(ok)))
-    return pd.DataFrame(rows)
+        observed = [f"{check.column}={_shown(v)}" for v in frame[check.column].tolist()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "report_id": frame["report_id"].to_numpy(),
+                    "rule_id": [check.rule_id] * n,
+                    "instance": [check.column] * n,
+                    "observed": observed,
+                    "expected": [check.expected] * n,
+                    "line": [None] * n,
+                    "table": ["reports"] * n,
+                    "detail": [f"{check.column} is {check.expected}"] * n,
+                    "passed": masks[i].to_numpy(dtype=bool),
+                }
+            )
+        )
+    # Check-major order (all reports for C1, then C2, ...), as rule_results lists them.
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _check_row(report_id: str, check: ColumnCheck, value: object, ok: bool) -> dict[str, Any]:
-    shown = "null" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-    if isinstance(shown, float) and shown.is_integer():
-        shown = int(shown)
-    return {
-        "report_id": report_id,
-        "rule_id": check.rule_id,
-        "instance": check.column,
-        "observed": f"{check.column}={shown}",
-        "expected": check.expected,
-        "line": None,
-        "table": "reports",
-        "detail": f"{check.column} is {check.expected}",
-        "passed": ok,
-    }
+def _shown(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
-def _report_rule_instances(reports: Sequence[Report], history: History) -> pd.DataFrame:
-    rows = [
-        row for r in reports for row in reports_suite.comparison_rows(r, _latest_before(r, history))
-    ]
-    frame = rule_frame(rows)
-    frame["passed"] = run_rule_frame("report_rules", frame, reports_suite.COMPARISON_RULES)
+def _r7_instances(facts: pd.DataFrame) -> pd.DataFrame:
+    """R7 from the GX-checked facts frame; its rows carry ``passed`` (not a comparison)."""
+    masks = run_column_checks("facts", facts, facts_suite.FACT_CHECKS)
+    r7 = facts_suite.r7_frame(facts, list(masks.values()))
+    frame = rule_frame(r7)
+    frame["passed"] = r7["passed"].to_numpy(dtype=bool)
     return frame
 
 
-def _fact_instances(reports: Sequence[Report], history: History) -> pd.DataFrame:
-    facts = facts_suite.facts_frame(reports)
-    masks = run_column_checks("facts", facts, facts_suite.FACT_CHECKS)
-    r7 = facts_suite.r7_rows(facts, list(masks.values()))
-    r7_frame = rule_frame(r7)
-    r7_frame["passed"] = [bool(row["passed"]) for row in r7]
+def _comparison_instances(
+    reports: Sequence[Report], facts: pd.DataFrame, history: History
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report-level (R13-R16) and fact (R1-R12, P1-P10) rule instances, checked by GX
+    together as one rule frame: one expectation per operator for the whole batch."""
+    report_rows = [
+        row for r in reports for row in reports_suite.comparison_rows(r, _latest_before(r, history))
+    ]
     pairs = [(r, _last_year(r, history)) for r in reports]
     prev = facts_suite.facts_frame(
         [dataclasses.replace(p, report_id=r.report_id) for r, p in pairs if p is not None]
     )
-    frame = rule_frame(facts_suite.comparison_rows(facts, prev))
-    frame["passed"] = run_rule_frame("fact_rules", frame, facts_suite.COMPARISON_RULES)
-    return pd.concat([r7_frame, frame], ignore_index=True)
+    frame = pd.concat(
+        [rule_frame(report_rows), rule_frame(facts_suite.comparison_frame(facts, prev))],
+        ignore_index=True,
+    )
+    frame["passed"] = run_rule_frame("rules", frame, COMPARISON_RULES).to_numpy(dtype=bool)
+    n_report = len(report_rows)
+    return frame.iloc[:n_report], frame.iloc[n_report:]
 
 
 def aggregate(instances: pd.DataFrame, policy: SeverityPolicy) -> pd.DataFrame:
-    """One rule_results row per report and rule from its instance rows."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for rec in instances.to_dict("records"):
-        groups.setdefault((str(rec["report_id"]), str(rec["rule_id"])), []).append(rec)
-    rows = [
-        _summarize(report_id, rule_id, recs, policy)
-        for (report_id, rule_id), recs in groups.items()
-    ]
-    frame = pd.DataFrame(rows, columns=list(results_suite.COLUMNS))
+    """One rule_results row per report and rule from its instance rows.
+
+    Groups in order of first appearance; each shows its first ``SHOWN_INSTANCES`` failing
+    instances (or, if none fails, its first instances), the rest counted as "… n more".
+    """
+    columns = list(results_suite.COLUMNS)
+    if instances.empty:
+        return _typed_results(pd.DataFrame([], columns=columns))
+    passed = instances["passed"].to_numpy(dtype=bool)
+    group = (
+        instances.groupby(["report_id", "rule_id"], sort=False).ngroup().to_numpy(dtype=np.int64)
+    )
+    n_groups = int(group.max()) + 1
+    size = np.bincount(group, minlength=n_groups)
+    failing = np.bincount(group, weights=~passed, minlength=n_groups).astype(np.int64)
+    # The rows a group's summary is about: its failing rows, or all rows if none fails.
+    relevant = ~passed | (failing[group] == 0)
+    rank = pd.Series(group[relevant]).groupby(group[relevant]).cumcount().to_numpy()
+    shown_at = np.flatnonzero(relevant)[rank < SHOWN_INSTANCES]
+    shown = instances.iloc[shown_at]
+    hidden = np.where(failing > 0, failing, size) - np.bincount(group[shown_at], minlength=n_groups)
+
+    observed: list[list[str]] = [[] for _ in range(n_groups)]
+    expected: list[list[str]] = [[] for _ in range(n_groups)]
+    details: list[list[str]] = [[] for _ in range(n_groups)]
+    lines: list[int | None] = [None] * n_groups
+    tables: list[str | None] = [None] * n_groups
+    for g, instance, obs, exp, detail, line, table in zip(
+        group[shown_at].tolist(),
+        shown["instance"].tolist(),
+        shown["observed"].tolist(),
+        shown["expected"].tolist(),
+        shown["detail"].tolist(),
+        shown["line"].tolist(),
+        shown["table"].tolist(),
+        strict=True,
+    ):
+        many = size[g] > 1
+        inst = str(instance)
+        obs_s, exp_s = str(obs), str(exp)
+        observed[g].append(obs_s if not many or obs_s.startswith(inst) else f"{inst}: {obs_s}")
+        expected[g].append(exp_s if not many or exp_s.startswith(inst) else f"{inst}: {exp_s}")
+        details[g].append(str(detail))
+        if line is not None and not pd.isna(line):
+            lines[g] = int(line) if lines[g] is None else min(lines[g], int(line))
+        if tables[g] is None:
+            tables[g] = str(table)
+
+    firsts = instances.iloc[np.unique(group, return_index=True)[1]]
+    rule_ids = [str(r) for r in firsts["rule_id"].tolist()]
+    severity = {r: policy.severity(r) for r in set(rule_ids)}
+
+    def more(g: int) -> str:
+        return f"; … {hidden[g]} more" if hidden[g] else ""
+
+    rows = {
+        "report_id": [str(r) for r in firsts["report_id"].tolist()],
+        "rule_id": rule_ids,
+        "severity": [severity[r] for r in rule_ids],
+        "passed": (failing == 0).tolist(),
+        "observed": ["; ".join(observed[g]) + more(g) for g in range(n_groups)],
+        "expected": ["; ".join(expected[g]) + more(g) for g in range(n_groups)],
+        "detail": [
+            f"{RULES[r].description}. Fails for {failing[g]} of {size[g]}: " + "; ".join(details[g])
+            if failing[g]
+            else f"{RULES[r].description}. Holds ({size[g]} checked)."
+            for g, r in enumerate(rule_ids)
+        ],
+        "line": lines,
+        "table": tables,
+    }
+    return _typed_results(pd.DataFrame(rows, columns=columns))
+
+
+def _typed_results(frame: pd.DataFrame) -> pd.DataFrame:
     frame["passed"] = frame["passed"].astype(bool)
     frame["line"] = frame["line"].astype("Int64")
     return frame
 
 
-def _summarize(
-    report_id: str, rule_id: str, recs: list[dict[str, Any]], policy: SeverityPolicy
-) -> dict[str, Any]:
-    failing = [r for r in recs if not r["passed"]]
-    shown = (failing or recs)[:SHOWN_INSTANCES]
-    hidden = len(failing or recs) - len(shown)
-    many = len(recs) > 1
+def _verdicts(reports: Sequence[Report], results: pd.DataFrame) -> dict[str, Verdict]:
+    failed = results[~results["passed"]]
+    by_report: dict[str, list[_Failure]] = {}
+    for row in zip(
+        failed["report_id"].tolist(),
+        failed["rule_id"].tolist(),
+        failed["severity"].tolist(),
+        failed["observed"].tolist(),
+        failed["expected"].tolist(),
+        failed["detail"].tolist(),
+        strict=True,
+    ):
+        by_report.setdefault(str(row[0]), []).append(_Failure(*map(str, row[1:])))
+    return {r.report_id: _verdict(r.report_id, by_report.get(r.report_id, [])) for r in reports}
 
-    def join(field: str) -> str:
-        parts = [
-            str(r[field])
-            if not many or str(r[field]).startswith(str(r["instance"]))
-            else f"{r['instance']}: {r[field]}"
-            for r in shown
-        ]
-        return "; ".join(parts) + (f"; … {hidden} more" if hidden else "")
 
-    lines = [r["line"] for r in shown if r["line"] is not None and not pd.isna(r["line"])]
-    description = RULES[rule_id].description
-    if failing:
-        detail = f"{description}. Fails for {len(failing)} of {len(recs)}: " + "; ".join(
-            str(r["detail"]) for r in shown
-        )
-    else:
-        detail = f"{description}. Holds ({len(recs)} checked)."
-    return {
-        "report_id": report_id,
-        "rule_id": rule_id,
-        "severity": policy.severity(rule_id),
-        "passed": not failing,
-        "observed": join("observed"),
-        "expected": join("expected"),
-        "detail": detail,
-        "line": int(min(lines)) if lines else None,
-        "table": str(shown[0]["table"]),
-    }
+@dataclass(frozen=True)
+class _Failure:
+    rule_id: str
+    severity: str
+    observed: str
+    expected: str
+    detail: str
 
 
 _CRITICAL_REASONS = {
@@ -263,31 +324,22 @@ _CRITICAL_REASONS = {
 }
 
 
-def _verdict(report_id: str, mine: pd.DataFrame) -> Verdict:
-    """``mine``: the report's failed rule results."""
-    critical = mine[mine["severity"] == "critical"]
-    errors = mine[mine["severity"] == "error"]
-    warnings = mine[mine["severity"] == "warning"]
+def _verdict(report_id: str, mine: Sequence[_Failure]) -> Verdict:
+    """``mine``: the report's failed rule results, in rule_results order."""
+    critical = [f for f in mine if f.severity == "critical"]
+    errors = [f for f in mine if f.severity == "error"]
+    warnings = [f for f in mine if f.severity == "warning"]
     reasons = [
-        f"{r.rule_id}: {_CRITICAL_REASONS.get(str(r.rule_id), f'schema broken ({r.observed})')}"
-        for r in critical.itertuples()
-    ] + [
-        f"{r.rule_id}: {r.detail} Observed {r.observed}, expected {r.expected}."
-        for r in errors.itertuples()
-    ]
+        f"{f.rule_id}: {_CRITICAL_REASONS.get(f.rule_id, f'schema broken ({f.observed})')}"
+        for f in critical
+    ] + [f"{f.rule_id}: {f.detail} Observed {f.observed}, expected {f.expected}." for f in errors]
     status: Status = (
-        "quarantine"
-        if len(critical)
-        else "fail"
-        if len(errors)
-        else "warn"
-        if len(warnings)
-        else "pass"
+        "quarantine" if critical else "fail" if errors else "warn" if warnings else "pass"
     )
     return Verdict(
         report_id=report_id,
         status=status,
-        failed_rules=tuple(critical["rule_id"]) + tuple(errors["rule_id"]),
-        warned_rules=tuple(warnings["rule_id"]),
+        failed_rules=tuple(f.rule_id for f in critical) + tuple(f.rule_id for f in errors),
+        warned_rules=tuple(f.rule_id for f in warnings),
         reasons=tuple(reasons),
     )

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Report
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 APPLICANTS = (
     "natural_person",
@@ -48,7 +51,10 @@ SECTIONS = (
     "六、其他需要报告的事项",
 )
 # A pool of characters for filler prose, so that two years' texts differ like real reports do.
-_POOL = "政府信息公开工作年度报告主动依申请办理规范平台建设监督保障培训考核制度网站公报解读回应政策文件数据服务群众"
+_POOL = (
+    "政府信息公开工作年度报告主动依申请办理规范平台建设"
+    "监督保障培训考核制度网站公报解读回应政策文件数据服务群众"
+)
 
 
 class _Lines:
@@ -61,7 +67,7 @@ class _Lines:
 
 
 def _prose(seed: str, sentences: int = 30) -> str:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible filler text, not a secret
     return "。".join("".join(rng.choice(_POOL) for _ in range(24)) for _ in range(sentences))
 
 
@@ -70,6 +76,7 @@ def _applications(
     carried: Mapping[str, int],
     forward: Mapping[str, int],
     unavailable: int,
+    *,
     other_rows: tuple[str, ...],
     lines: _Lines,
 ) -> list[Fact]:
@@ -154,7 +161,12 @@ def report_2021(
     forward = {"natural_person": 1} if forward is None else forward
     lines = _Lines()
     facts = _applications(
-        new, carried, forward, 3, ("other_no_correction", "other_fee_unpaid", "other_misc"), lines
+        new,
+        carried,
+        forward,
+        3,
+        other_rows=("other_no_correction", "other_fee_unpaid", "other_misc"),
+        lines=lines,
     )
     facts += _review(lines)
     line = lines.next()
@@ -211,7 +223,12 @@ def report_2019(
     """A 2019-format report: 表三 20 new applications, none carried; 表二 with the 2019 columns."""
     lines = _Lines()
     facts = _applications(
-        {"natural_person": 18, "legal_service_org": 2}, {}, {}, 1, ("other",), lines
+        {"natural_person": 18, "legal_service_org": 2},
+        {},
+        {},
+        1,
+        other_rows=("other",),
+        lines=lines,
     )
     facts += _review(lines)
     line = lines.next()
