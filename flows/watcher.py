@@ -79,6 +79,8 @@ class Watcher:
     max_batch: int = 200
     poll_interval: float = 1.0
     pending: dict[str, Arrival] = field(default_factory=dict)
+    # Further deliveries of a pending version (duplicate notifications): acked with it.
+    duplicates: dict[str, list[Arrival]] = field(default_factory=dict)
     first_arrival: float | None = None
     launched_runs: int = 0
     launched_objects: int = 0
@@ -106,6 +108,8 @@ class Watcher:
             if a.ref.version_id not in self.pending:
                 self.pending[a.ref.version_id] = a
                 fresh += 1
+            else:
+                self.duplicates.setdefault(a.ref.version_id, []).append(a)
         now = time.monotonic() if now is None else now
         if self.pending and self.first_arrival is None:
             self.first_arrival = now
@@ -131,9 +135,11 @@ class Watcher:
             except Exception:
                 log.exception("starting an ingest run failed; will retry %d objects", len(chunk))
                 return launched
-            self.source.ack(chunk)
+            dupes = [d for a in chunk for d in self.duplicates.get(a.ref.version_id, [])]
+            self.source.ack(chunk + dupes)
             for a in chunk:
                 self.pending.pop(a.ref.version_id, None)
+                self.duplicates.pop(a.ref.version_id, None)
             launched += len(chunk)
             self.launched_runs += 1
         self.launched_objects += launched
