@@ -249,14 +249,17 @@ class Curated:
         prior = known.get(ref.key)
         if not prior or prior["etag"] == ref.etag:
             return False
-        if (
-            prior["last_modified"]
-            and ref.last_modified
-            and ref.last_modified < prior["last_modified"]
-        ):
+        if not (prior["last_modified"] and ref.last_modified):
+            return False
+        older = bool(ref.last_modified < prior["last_modified"])
+        if ref.last_modified == prior["last_modified"]:
+            # S3 keeps whole seconds: two uploads within one second tie. The store breaks the
+            # tie: if the version on record is still the current one, this one is older.
+            current = self.store.head(ref.key)
+            older = current is not None and current.etag == prior["etag"]
+        if older:
             result.superseded.append(ref.key)
-            return True
-        return False
+        return older
 
     def _existing_report_ids(self, ids: set[str]) -> set[str]:
         if not ids:
