@@ -7,6 +7,7 @@ flow reads top to bottom. Per-object failures never raise: they become
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from govreports.settings import Settings
 
 _FETCH_THREADS = 8
+# Great Expectations is not thread-safe: two runs validating at once in one warm worker
+# (concurrency 2) made it raise ValidationToolError ("Unalignable boolean Series") about one
+# time in six. Validation takes one batch at a time per process; the other stages overlap.
+_VALIDATION_LOCK = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -147,7 +152,8 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
     pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
     previous = _curated(settings).previous_reports(pairs)
     quarantined = list(parsed.quarantined)
-    verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
+    with _VALIDATION_LOCK:
+        verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
     items: list[Verdicted] = []
     for ref, report in parsed.reports:
         if report.report_id in broken:
