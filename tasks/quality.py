@@ -126,7 +126,7 @@ def _quarantine_rows(reports: pd.DataFrame, raw_link: Callable[[str], str]) -> s
         return ""
     body = "".join(
         f'<tr><td><a href="{_e(raw_link(str(r["key"])))}">{_e(r["key"])}</a></td>'
-        f'<td>{_badge("quarantined")}</td><td>{_e(r.get("reason"))}</td></tr>'
+        f"<td>{_badge('quarantined')}</td><td>{_e(r.get('reason'))}</td></tr>"
         for r in reports.loc[rejected.index].to_dict("records")
     )
     head = "<tr><th>raw object</th><th>status</th><th>why it was not published</th></tr>"

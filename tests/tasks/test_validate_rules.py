@@ -8,10 +8,8 @@ cross-year lookups of different cases never meet.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import pandas as pd
 import pytest
 
 from tasks.models import Fact, Report
@@ -23,6 +21,11 @@ from tasks.validation_examples import (
     with_fact,
     without_table,
 )
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from collections.abc import Callable
 
 A = "applications"
 
