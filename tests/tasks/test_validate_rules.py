@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,11 +22,11 @@ from tasks.validation_examples import (
     with_fact,
     without_table,
 )
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pandas as pd
     from collections.abc import Callable
+
+    import pandas as pd
 
 A = "applications"
 
