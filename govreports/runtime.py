@@ -104,8 +104,9 @@ def prefect_env(home: Path, api_url: str | None = None) -> dict[str, str]:
     return env
 
 
-def start_prefect(home: Path, *, ui: bool = False) -> Server:
-    port = free_port()
+def start_prefect(home: Path, *, ui: bool = False, port: int | None = None) -> Server:
+    """A Prefect server on SQLite under ``home``; the same home and port restart it as it was."""
+    port = port or free_port()
     log = home / "prefect-server.log"
     env = {**os.environ, **prefect_env(home)}
     env.pop("PREFECT_API_URL", None)
