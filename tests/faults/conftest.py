@@ -1,0 +1,59 @@
+"""Fixtures for the fault tests: a Prefect server, chaos proxies in front of S3, settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from faults_support import ChaosProxy, check_invariant, upstream_of, use_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from govreports.runtime import Server
+    from govreports.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A real Prefect server (SQLite) for the fault tests' flows."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture
+def chaos_proxy(s3_server: Server) -> Iterator[ChaosProxy]:
+    proxy = ChaosProxy(upstream_of(s3_server)).start()
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
+def settings_for(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Settings]]:
+    """``settings_for(endpoint, bucket=None, **env)``: point ``get_settings()`` elsewhere."""
+    from govreports import settings as settings_module
+
+    def make(endpoint: str, bucket: str | None = None, **extra: str) -> Settings:
+        return use_settings(monkeypatch, endpoint, bucket, **extra)
+
+    yield make
+    settings_module.get_settings.cache_clear()
+
+
+@pytest.fixture
+def fault_settings(s3_server: Server, settings_for: Callable[..., Settings]) -> Settings:
+    """A fresh bucket on the session S3 server, without Data Docs (faster runs)."""
+    return settings_for(s3_server.url)
+
+
+@pytest.fixture
+def invariant() -> Callable[[object], dict[str, int]]:
+    return check_invariant
