@@ -6,6 +6,11 @@ boundary that is visible, write no number with a leading zero, and satisfy each 
 sum rule when it has one (表三 R3: the first six cells add up to the seventh; 表四 R4–R6:
 per block of five). The search fixes each block's total to the sum of its parts, so it
 only enumerates the parts; it stops after ``node_cap`` steps and says so.
+
+Pruning keeps the search small without changing what it finds or in which order: a block's
+total is at least the sum so far, so it needs at least that many digits; and a last block's
+total can only be one of the digit strings that end the run, which bounds what the parts
+still to read may add up to.
 """
 
 from __future__ import annotations
@@ -74,9 +79,20 @@ class _Search:
         for i in range(len(run) - 1, -1, -1):
             digits_after[i] = digits_after[i + 1] + run[i].isdigit()
         self.digits_after = digits_after
+        self.end_totals = _end_totals(run, blocks[-1]) if blocks else None
 
     def _stop(self) -> bool:
         return self.capped or len(self.found) >= self.max_candidates
+
+    def _enter(self) -> bool:
+        """Count one search step; false once the search has stopped or hit the cap."""
+        if self._stop():
+            return False
+        self.nodes += 1
+        if self.nodes > self.node_cap:
+            self.capped = True
+            return False
+        return True
 
     def _skip(self, p: int) -> int:
         while p < len(self.run) and self.run[p] == " ":
@@ -92,22 +108,21 @@ class _Search:
         self.cell(b, 0, p, 0, cells)
 
     def cell(self, b: int, i: int, p: int, partial: int | float, cells: tuple[Cell, ...]) -> None:
-        if self._stop():
-            return
-        self.nodes += 1
-        if self.nodes > self.node_cap:
-            self.capped = True
-            return
         p = self._skip(p)
-        block = self.blocks[b]
-        remaining = self.cells_left[b] - i
-        if self.digits_after[p] < remaining:
+        if not self._enter() or self.digits_after[p] < self.cells_left[b] - i:
             return
+        block = self.blocks[b]
         if block.sums and i == block.size - 1:
             total = self._total_at(p, partial)
             if total is not None:
                 self.block(b + 1, total.start + len(total.text), (*cells, total))
             return
+        if block.sums:
+            if i == block.size - 2 and self.end_totals is not None and b + 1 == len(self.blocks):
+                self._last_part(p, partial, cells)
+                return
+            if not self._total_possible(b, i, p, partial):
+                return
         for number in self._numbers_at(p, i in block.negative, i in block.decimal):
             nxt = number.start + len(number.text)
             if i + 1 == block.size:
@@ -116,6 +131,66 @@ class _Search:
                 self.cell(b, i + 1, nxt, partial + number.value, (*cells, number))
             if self._stop():
                 return
+
+    def _last_part(self, p: int, partial: int | float, cells: tuple[Cell, ...]) -> None:
+        """The last part of the run's last block: fixed by the total written after it.
+
+        Yields what enumerating the part's lengths and reading the total would, in the same
+        order (shorter parts first, that is totals starting earlier first).
+        """
+        assert self.end_totals is not None
+        run = self.run
+        for q, total in reversed(self.end_totals):
+            if q <= p:
+                continue
+            text = str(total - partial)
+            end = p + len(text)
+            if (
+                total < partial
+                or len(text) > MAX_DIGITS
+                or not run.startswith(text, p)
+                or self._skip(end) != q
+            ):
+                continue
+            self.found.append((*cells, Cell(total - partial, text, p), Cell(total, str(total), q)))
+            if self._stop():
+                return
+
+    def _total_possible(self, b: int, i: int, p: int, partial: int | float) -> bool:
+        """Whether block ``b``'s total can still be written after its parts ``i``… from ``p``.
+
+        A necessary condition only, so pruning on it never loses a reading.
+        """
+        block = self.blocks[b]
+        if isinstance(partial, float):
+            return False  # a total with decimals is never read (``_total_at``)
+        if block.negative or partial < 0:
+            return True  # the sum may still shrink: no bound
+        parts = block.size - 1 - i  # parts still to read, this one included
+        digits = self.digits_after[p]
+        if digits < parts + len(str(partial)) + self.cells_left[b + 1]:
+            return False  # the total is at least ``partial``, so at least as long
+        if b + 1 < len(self.blocks) or self.end_totals is None:
+            return True
+        for q, total in self.end_totals:
+            k = digits - self.digits_after[q]  # digits the remaining parts must use
+            rest = total - partial  # what they must add up to
+            if k < parts or k > parts * MAX_DIGITS or rest < 0:
+                continue
+            widest = -(-k // parts)  # the longest part has at least this many digits
+            if widest >= 2 and rest < _POW10[widest - 1]:
+                continue
+            # At most: one part holding every spare digit, the others one digit each;
+            # when the spare digits do not fit in one part, every part at its widest.
+            widest_sum = (
+                _POW10[k - parts + 1] - 1 + 9 * (parts - 1)
+                if k - parts + 1 <= MAX_DIGITS
+                else parts * (_POW10[MAX_DIGITS] - 1)
+            )
+            if rest > widest_sum:
+                continue
+            return True
+        return False
 
     def _total_at(self, p: int, partial: int | float) -> Cell | None:
         if isinstance(partial, float) or partial < 0:
@@ -149,3 +224,28 @@ class _Search:
                 yield Cell(float(run[p:f]), run[p:f], p)
                 return
             yield Cell(int(run[p:q]), run[p:q], p)
+
+
+_POW10 = [10**n for n in range(MAX_DIGITS + 2)]
+
+
+def _end_totals(run: str, last: Block) -> list[tuple[int, int]] | None:
+    """(start, value) of every total the last block can end the run with; ``None`` if no rule.
+
+    The last block's total runs to the end of the run (trailing blanks aside), is written
+    without a leading zero and adds up at most ``size - 1`` parts of ``MAX_DIGITS`` digits.
+    """
+    if not last.sums or last.negative or last.decimal:
+        return None
+    end = len(run.rstrip(" "))
+    ceiling = (last.size - 1) * (_POW10[MAX_DIGITS] - 1)
+    totals: list[tuple[int, int]] = []
+    q = end - 1
+    while q >= 0 and run[q].isdigit():
+        value = int(run[q:end])
+        if value > ceiling:
+            break
+        if run[q] != "0" or q == end - 1:
+            totals.append((q, value))
+        q -= 1
+    return totals

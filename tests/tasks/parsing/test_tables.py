@@ -53,6 +53,22 @@ def test_split_with_no_valid_reading_has_no_candidates() -> None:
     assert _texts("1234567", T3) == []
 
 
+def test_long_t3_run_is_split_well_under_the_cap() -> None:
+    # 20 digits into seven cells: the unpruned search needed about 49,000 steps.
+    result = split_run("26493591161922233188", T3, node_cap=5_000)
+    assert not result.capped
+    assert [[c.text for c in cand] for cand in result.candidates] == [
+        ["2649", "359", "116", "19", "22", "23", "3188"]
+    ]
+
+
+def test_split_order_is_search_order_with_several_readings() -> None:
+    assert _texts("2263332324014242705", T3) == [
+        ["2263", "33", "23", "240", "142", "4", "2705"],
+        ["2263", "332", "32", "40", "14", "24", "2705"],
+    ]
+
+
 def test_split_search_is_capped() -> None:
     result = split_run("1" * 60, T3, node_cap=1000)
     assert result.capped
