@@ -80,6 +80,7 @@ class _Search:
             digits_after[i] = digits_after[i + 1] + run[i].isdigit()
         self.digits_after = digits_after
         self.end_totals = _end_totals(run, blocks[-1]) if blocks else None
+        self._exact: dict[tuple[int, int], frozenset[int]] = {}
 
     def _stop(self) -> bool:
         return self.capped or len(self.found) >= self.max_candidates
@@ -118,10 +119,14 @@ class _Search:
                 self.block(b + 1, total.start + len(total.text), (*cells, total))
             return
         if block.sums:
-            if i == block.size - 2 and self.end_totals is not None and b + 1 == len(self.blocks):
-                self._last_part(p, partial, cells)
-                return
-            if not self._total_possible(b, i, p, partial):
+            parts = block.size - 1 - i  # parts still to read, this one included
+            if self.end_totals is not None and b + 1 == len(self.blocks) and parts <= _EXACT:
+                if parts == 1:
+                    self._last_part(p, partial, cells)
+                    return
+                if partial not in self._sums_before(p, parts):
+                    return
+            elif not self._total_possible(b, i, p, partial):
                 return
         for number in self._numbers_at(p, i in block.negative, i in block.decimal):
             nxt = number.start + len(number.text)
@@ -155,6 +160,36 @@ class _Search:
             self.found.append((*cells, Cell(total - partial, text, p), Cell(total, str(total), q)))
             if self._stop():
                 return
+
+    def _sums_before(self, p: int, parts: int) -> frozenset[int]:
+        """Every sum so far for which ``parts`` parts read from ``p`` meet an end total.
+
+        Exact, for the run's last block and few parts: the last part is fixed by the total
+        after it, each earlier one is any number ``_numbers_at`` reads at its position.
+        """
+        key = (p, parts)
+        known = self._exact.get(key)
+        if known is not None:
+            return known
+        assert self.end_totals is not None
+        sums: set[int] = set()
+        if parts == 1:
+            for q, total in self.end_totals:
+                text = self.run[p:q].rstrip(" ")
+                if (
+                    q > p
+                    and len(text) <= MAX_DIGITS
+                    and text.isdigit()
+                    and (text[0] != "0" or len(text) == 1)
+                ):
+                    sums.add(total - int(text))
+        else:
+            for number in self._numbers_at(p, negative=False, decimal=False):
+                nxt = self._skip(number.start + len(number.text))
+                value = int(number.value)
+                sums.update(s - value for s in self._sums_before(nxt, parts - 1) if s >= value)
+        self._exact[key] = result = frozenset(sums)
+        return result
 
     def _total_possible(self, b: int, i: int, p: int, partial: int | float) -> bool:
         """Whether block ``b``'s total can still be written after its parts ``i``… from ``p``.
@@ -227,6 +262,9 @@ class _Search:
 
 
 _POW10 = [10**n for n in range(MAX_DIGITS + 2)]
+# How many parts before a last block's total are checked exactly (``_Search._sums_before``);
+# beyond that the sets grow faster than the search they save.
+_EXACT = 3
 
 
 def _end_totals(run: str, last: Block) -> list[tuple[int, int]] | None:
