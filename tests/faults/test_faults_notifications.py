@@ -258,7 +258,10 @@ def test_older_version_never_overwrites_newer_through_the_flow(  # noqa: PLR0917
         v2 = curated.store.put(key, _report(corpus_dir, "2021fmt_pingtan_2023.txt"))
         lm2 = curated.store.head(key).last_modified  # type: ignore[union-attr]
         assert v2.etag != v1.etag
-        assert (lm1 == lm2) == (gap == 0.0), (lm1, lm2, "the race did not fit the second")
+        if gap == 0.0 and lm1 != lm2:
+            # On a loaded machine run A may take over a second to read version 1.
+            pytest.skip(f"the race did not fit in one second ({lm1} vs {lm2}); not staged")
+        assert (lm1 == lm2) == (gap == 0.0), (lm1, lm2)
         b = ingest([key])
         assert b["published"] == 1
     finally:
