@@ -70,8 +70,16 @@ def test_split_order_is_search_order_with_several_readings() -> None:
 
 
 def test_split_search_is_capped() -> None:
-    result = split_run("1" * 60, T3, node_cap=1000)
+    # 表四's first blocks end inside the run, so only the length bound prunes them.
+    result = split_run("1" * 60, T4, node_cap=1000)
     assert result.capped
+
+
+def test_hopeless_long_t3_run_is_rejected_without_search() -> None:
+    # No seven cells of 1s add up to a total that ends the run: pruned before the cap.
+    result = split_run("1" * 60, T3, node_cap=1000)
+    assert not result.capped
+    assert result.candidates == []
 
 
 def _doc(text: str) -> Document:
