@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 APPLICANT_COLUMNS = (
     "natural_person",
@@ -30,6 +34,9 @@ REVIEW_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsi
 ORDINAL = (
     r"(?:(?:[一二三四五六七八九十]{1,3}[、.．]|（[一二三四五六七八九十]{1,3}）|[1-9][.．、])\s*)?"
 )
+
+# Every character ORDINAL can consist of, blanks aside.
+_ORDINAL_CHARS = frozenset("一二三四五六七八九十、.．（）123456789")
 
 _PUNCT_VARIANTS = {
     "（": "[（(]",
@@ -52,6 +59,11 @@ LABEL_NOTE = r"(?:[（(][^（）()]{1,60}[）)])?"
 
 def compile_alias(pattern: str, *, ordinal: bool = True) -> str:
     """Widen full-width punctuation to both spellings, allow a leading ordinal and a note."""
+    return (ORDINAL if ordinal else "") + widen_punctuation(pattern) + LABEL_NOTE
+
+
+def widen_punctuation(pattern: str) -> str:
+    """The alias with each full-width punctuation mark accepting both spellings."""
     out: list[str] = []
     in_class = False
     for ch in pattern:
@@ -61,7 +73,7 @@ def compile_alias(pattern: str, *, ordinal: bool = True) -> str:
             in_class = True
         elif ch == "]":
             in_class = False
-    return (ORDINAL if ordinal else "") + "".join(out) + LABEL_NOTE
+    return "".join(out)
 
 
 APPLICATION_ROWS: dict[str, tuple[str, ...]] = {
@@ -272,10 +284,37 @@ class LabelSet:
 
     regex: re.Pattern[str]
     keys: tuple[str, ...]
+    # Matches where ``regex`` does, without the optional ordinal and note around each alias:
+    # the same yes/no answer to "is there a label in here", many times faster to search.
+    presence: re.Pattern[str]
 
     def key_of(self, match: re.Match[str]) -> str:
         assert match.lastgroup is not None
         return self.keys[int(match.lastgroup[1:])]
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        """``regex.search(text, start, end)``, without running ``regex`` over the whole span.
+
+        The fast ``presence`` pattern finds the first alias; the full match starts at most an
+        ordinal and blanks before it, so ``regex`` only scans back over those characters.
+        """
+        stop = len(text) if end is None else end
+        core = self.presence.search(text, start, stop)
+        if core is None:
+            return None
+        lo = core.start()
+        while lo > start and (text[lo - 1] in _ORDINAL_CHARS or text[lo - 1].isspace()):
+            lo -= 1
+        return self.regex.search(text, lo, stop)
+
+    def finditer(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text, start, end)`` by way of ``search`` (labels are never empty)."""
+        pos = start
+        while (match := self.search(text, pos, end)) is not None:
+            yield match
+            pos = max(match.end(), match.start() + 1)
 
 
 def build_labels(
@@ -283,15 +322,22 @@ def build_labels(
 ) -> LabelSet:
     """Compile alias tables; ``exact`` patterns carry their own ordinal."""
     entries: list[tuple[str, str]] = []
+    cores: list[str] = []
     for key, patterns in loose.items():
         entries.extend((key, compile_alias(p)) for p in patterns)
+        cores.extend(widen_punctuation(p) for p in patterns)
     for key, patterns in (exact or {}).items():
         entries.extend((key, compile_alias(p, ordinal=False)) for p in patterns)
+        cores.extend(widen_punctuation(p) for p in patterns)
     # Regex alternation takes the first alternative that matches, not the longest:
     # longer patterns first keeps 同意部分公开答复数 from being read as 同意公开….
     entries.sort(key=lambda e: -len(e[1]))
     parts = [f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(entries)]
-    return LabelSet(re.compile("|".join(parts)), tuple(key for key, _ in entries))
+    return LabelSet(
+        re.compile("|".join(parts)),
+        tuple(key for key, _ in entries),
+        re.compile("|".join(f"(?:{core})" for core in cores)),
+    )
 
 
 APPLICATION_LABELS = build_labels(APPLICATION_ROWS, APPLICATION_ROWS_EXACT)

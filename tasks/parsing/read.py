@@ -13,13 +13,15 @@ import zipfile
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 from tasks.models import ParseError
 from tasks.parsing.document import Document, Table, TableRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bs4 import Tag
+    from lxml.etree import _Element
 
 # A .docx member larger than this once inflated, or inflating more than _MAX_RATIO times,
 # is treated as a zip bomb; real reports stay far below both.
@@ -189,51 +191,106 @@ def _split_heading(piece: str) -> list[str]:
 
 
 def _read_html(data: bytes) -> Document:
-    from bs4 import BeautifulSoup
-    from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction
+    """Lines and table grids of an HTML page, parsed by lxml.
 
-    text = decode_text(data)
+    Text comes out as BeautifulSoup's lxml tree builder gave it (this reader replaced it, at
+    a fraction of the cost): a text node of ASCII blanks only is one blank outside <pre> and
+    <textarea>, comments and processing instructions are skipped, block elements and <br>
+    break the line, and each table is rendered row by row from its expanded grid.
+    """
+    root = _parse_html(data)
+    if root is None:  # nothing but comments, declarations or blanks
+        return Document(kind="html", lines=[""])
+    body = next(root.iter("body"), None)
+    lines: list[str] = [""]
+    tables: list[Table] = []
+    notes = _walk_html(root if body is None else body, lines, tables)
+    return Document(kind="html", lines=lines, tables=tables, meta=_html_meta(root), notes=notes)
+
+
+def _parse_html(data: bytes) -> _Element | None:
+    parser = etree.HTMLParser(recover=True, huge_tree=True)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        parser.feed(decode_text(data).removeprefix("\ufeff"))
+        return parser.close()
     except Exception as exc:  # noqa: BLE001 - lxml raises several types on hostile input
         raise ParseError(
             "unreadable", f"the HTML could not be parsed ({type(exc).__name__})"
         ) from None
-    meta = _html_meta(soup)
-    lines: list[str] = [""]
-    tables: list[Table] = []
-    root = soup.body or soup
-    stack: list[object] = [root]
+
+
+def _walk_html(start: _Element, lines: list[str], tables: list[Table]) -> list[str]:
+    """Render ``start`` into ``lines`` (appending to the last one) and ``tables``; notes back."""
+    notes: list[str] = []
+    # Entries: an element, a text node (str) or _BREAK; whether it sits in <pre>; its depth.
+    stack: list[tuple[object, bool, int]] = [(start, False, sum(1 for _ in start.iterancestors()))]
     while stack:
-        node = stack.pop()
+        node, verbatim, depth = stack.pop()
         if node is _BREAK:
             lines.append("")
-            continue
-        if isinstance(node, (Comment, Doctype, ProcessingInstruction)):
-            continue
-        if isinstance(node, NavigableString):
-            lines[-1] += str(node).replace("\n", " ")
-            continue
-        tag: Tag = node  # type: ignore[assignment]
-        name = tag.name
-        if name in _DROP_TAGS or _is_boilerplate_block(tag):
-            continue
-        if name == "br":
-            lines.append("")
-            continue
-        if name == "table":
-            tables.append(_render_table(tag, lines))
-            continue
-        if name in _BLOCK_TAGS:
-            stack.append(_BREAK)
-            stack.extend(reversed(tag.contents))
-            stack.append(_BREAK)
-        else:
-            stack.extend(reversed(tag.contents))
-    return Document(kind="html", lines=lines, tables=tables, meta=meta)
+        elif isinstance(node, str):
+            lines[-1] += _text_node(node, verbatim=verbatim).replace("\n", " ")
+        elif isinstance(node, _ELEMENT) and isinstance(name := node.tag, str):
+            if name in _DROP_TAGS or _is_boilerplate_block(node):
+                continue
+            if depth >= _MAX_HTML_DEPTH and not notes:
+                notes.append(
+                    f"html_too_deep: elements nested over {_MAX_HTML_DEPTH} deep; "
+                    "text below that depth was not read"
+                )
+            if name == "br":
+                lines.append("")
+            elif name == "table":
+                tables.append(_render_table(node, lines))
+            else:
+                inner = verbatim or name in _VERBATIM_TAGS
+                children = [(child, inner, depth + 1) for child in reversed(_contents(node))]
+                if name in _BLOCK_TAGS:
+                    stack += [(_BREAK, False, depth), *children, (_BREAK, False, depth)]
+                else:
+                    stack += children
+    return notes
+
+
+def _contents(element: _Element) -> list[_Element | str]:
+    """An element's children in document order, its text and their tails as text nodes."""
+    out: list[_Element | str] = [element.text] if element.text else []
+    for child in element:
+        out.append(child)
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def _text_node(text: str, *, verbatim: bool) -> str:
+    """A text node as BeautifulSoup kept it: ASCII blanks only become one blank or newline."""
+    if verbatim or text.strip(_ASCII_BLANKS):
+        return text
+    return "\n" if "\n" in text else " "
+
+
+def _cell_text(element: _Element, out: list[str]) -> list[str]:
+    """The text a cell shows (BeautifulSoup ``get_text``): no comments, scripts or ruby notes."""
+    if element.tag in _HIDDEN_TEXT_TAGS:
+        return out
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            _cell_text(child, out)
+        if child.tail:
+            out.append(child.tail)
+    return out
 
 
 _BREAK = object()
+_ELEMENT = etree._Element
+# libxml2 builds a tree at most this deep and drops what is nested further.
+_MAX_HTML_DEPTH = 2047
+_ASCII_BLANKS = " \n\t\x0c\r"
+_VERBATIM_TAGS = frozenset({"pre", "textarea"})
+# Text inside these is not page text to BeautifulSoup's get_text (script, style, ruby notes).
+_HIDDEN_TEXT_TAGS = frozenset({"script", "style", "template", "rt", "rp"})
 _DROP_TAGS = frozenset(
     {
         "script",
@@ -298,21 +355,18 @@ _META_NAMES = (
 )
 
 
-def _is_boilerplate_block(tag: Tag) -> bool:
-    classes: object = tag.get("class") or []
-    ident = tag.get("id") or ""
-    names = " ".join(classes) if isinstance(classes, list) else str(classes)
+def _is_boilerplate_block(element: _Element) -> bool:
+    names = " ".join(str(element.get("class") or "").split())
+    ident = element.get("id") or ""
     return bool(_BOILERPLATE_CLASS.search(f"{names} {ident}"))
 
 
-def _html_meta(soup: object) -> dict[str, str]:
-    from bs4 import BeautifulSoup
-
-    assert isinstance(soup, BeautifulSoup)
+def _html_meta(root: _Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    if soup.title is not None and soup.title.string:
-        meta["title"] = soup.title.string.strip()
-    for tag in soup.find_all("meta"):
+    title = next(root.iter("title"), None)
+    if title is not None and (string := _only_string(title)):
+        meta["title"] = string.strip()
+    for tag in root.iter("meta"):
         name = str(tag.get("name") or tag.get("property") or "").strip()
         content = str(tag.get("content") or "").strip()
         if name and content and name.lower() in _META_NAMES:
@@ -320,18 +374,33 @@ def _html_meta(soup: object) -> dict[str, str]:
     return meta
 
 
-def _render_table(table: Tag, lines: list[str]) -> Table:
+def _only_string(element: _Element) -> str | None:
+    """The element's one text, looking through single children (BeautifulSoup ``.string``)."""
+    contents = _contents(element)
+    if len(contents) != 1:
+        return None
+    child = contents[0]
+    if isinstance(child, str):
+        return _text_node(child, verbatim=False)
+    if isinstance(child.tag, str):
+        return _only_string(child)
+    return child.text  # a comment or processing instruction
+
+
+def _render_table(table: _Element, lines: list[str]) -> Table:
     """Expand rowspan/colspan into a full grid; render each row as ``a | b | c`` on its own line."""
     grid: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
     for r, tr in enumerate(_own_rows(table)):
         row: list[str] = []
         col = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
             while (r, col) in pending:
                 row.append(pending.pop((r, col)))
                 col += 1
-            text = " ".join(cell.get_text("").split())
+            text = " ".join("".join(_cell_text(cell, [])).split())
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             for dc in range(colspan):
@@ -356,13 +425,13 @@ def _render_table(table: Tag, lines: list[str]) -> Table:
     return out
 
 
-def _own_rows(table: Tag) -> list[Tag]:
-    rows: list[Tag] = []
-    for child in table.find_all(["tr", "thead", "tbody", "tfoot"], recursive=False):
-        if child.name == "tr":
+def _own_rows(table: _Element) -> list[_Element]:
+    rows: list[_Element] = []
+    for child in table:
+        if child.tag == "tr":
             rows.append(child)
-        else:
-            rows.extend(child.find_all("tr", recursive=False))
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if row.tag == "tr")
     return rows
 
 

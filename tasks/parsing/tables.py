@@ -35,6 +35,7 @@ from tasks.parsing.labels import (
     REVIEW_ROWS,
     REVIEW_UNIT,
     UNMAPPED,
+    LabelSet,
 )
 from tasks.parsing.tables_cells import facts_from_cells
 from tasks.parsing.tables_rules import (
@@ -205,9 +206,7 @@ def _clean_run(m: re.Match[str]) -> tuple[str, int]:
 
 def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list[_Row]:
     rows: list[_Row] = []
-    for key, _, m_end, seg_end in _segments(
-        APPLICATION_LABELS.regex, APPLICATION_LABELS.key_of, text, start, end
-    ):
+    for key, _, m_end, seg_end in _segments(APPLICATION_LABELS, text, start, end):
         row = _split_row(
             text,
             "applications",
@@ -227,9 +226,7 @@ def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list
 def _proactive_rows(text: str, start: int, end: int, fmt: Format, notes: list[str]) -> list[_Row]:
     rows: list[_Row] = []
     defaults = PROACTIVE_DEFAULT_COLUMNS["2019" if fmt == "2019" else "2021"]
-    for key, _, m_end, seg_end in _segments(
-        PROACTIVE_LABELS.regex, PROACTIVE_LABELS.key_of, text, start, end
-    ):
+    for key, _, m_end, seg_end in _segments(PROACTIVE_LABELS, text, start, end):
         columns = _proactive_columns(text, start, m_end) or defaults.get(key)
         if not columns:
             notes.append(f"proactive/{key}: row not in the {fmt} format's 表二, skipped")
@@ -259,7 +256,7 @@ def _proactive_columns(text: str, t2_start: int, label_end: int) -> tuple[str, .
     """The column headers of the 第二十条 block this row sits in, in written order."""
     block_start = text.rfind("第二十条", t2_start, label_end)
     columns: list[str] = []
-    for m in PROACTIVE_COLUMN_LABELS.regex.finditer(text, max(block_start, t2_start), label_end):
+    for m in PROACTIVE_COLUMN_LABELS.finditer(text, max(block_start, t2_start), label_end):
         key = PROACTIVE_COLUMN_LABELS.key_of(m)
         if key not in columns:
             columns.append(key)
@@ -267,14 +264,12 @@ def _proactive_columns(text: str, t2_start: int, label_end: int) -> tuple[str, .
 
 
 def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
-    first_label = LEGACY_LABELS.regex.search(text, start)
+    first_label = LEGACY_LABELS.search(text, start)
     header = text[start : first_label.start() if first_label else len(text)]
     columns = ("value", "cumulative") if LEGACY_CUMULATIVE_HEADER.search(header) else ("value",)
     rows: list[_Row] = []
     parent = ""
-    for label_key, label_start, m_end, seg_end in _segments(
-        LEGACY_LABELS.regex, LEGACY_LABELS.key_of, text, start, len(text)
-    ):
+    for label_key, label_start, m_end, seg_end in _segments(LEGACY_LABELS, text, start, len(text)):
         key = label_key
         if key in ("reconsideration_total", "litigation_total"):
             parent = key.removesuffix("_total")
@@ -313,13 +308,16 @@ def _note_unknown_rows(text: str, row: _Row, seg_end: int, notes: list[str]) -> 
         )
 
 
-def _segments(
-    regex: re.Pattern[str], key_of: Callable[[re.Match[str]], str], text: str, start: int, end: int
-) -> list[tuple[str, int, int, int]]:
+def _segments(labels: LabelSet, text: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
     """(row key, label start, label end, next label start) for each label in the region."""
-    matches = list(regex.finditer(text, start, end))
+    matches = list(labels.finditer(text, start, end))
     return [
-        (key_of(m), m.start(), m.end(), matches[i + 1].start() if i + 1 < len(matches) else end)
+        (
+            labels.key_of(m),
+            m.start(),
+            m.end(),
+            matches[i + 1].start() if i + 1 < len(matches) else end,
+        )
         for i, m in enumerate(matches)
     ]
 

@@ -8,6 +8,7 @@ the row key is taken from the most specific (rightmost) label cell.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -93,7 +94,7 @@ def _kind(rows: list[list[str]]) -> tuple[str, LabelSet] | None:
         ("proactive", PROACTIVE_LABELS),
         ("legacy_stats", LEGACY_LABELS),
     ):
-        hits = sum(1 for r in rows if any(labels.regex.search(c) for c in r))
+        hits = sum(1 for r in rows if any(labels.presence.search(c) for c in r))
         if hits >= 2 and (best is None or hits > best[0]):
             best = (hits, name, labels)
     return (best[1], best[2]) if best else None
@@ -112,6 +113,7 @@ def _column_keys(table_name: str, header: list[list[str]], width: int) -> list[s
     return keys
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_key(table_name: str, cell: str) -> str | None:
     if table_name == "applications":
         m = APPLICANT_COLUMN_LABELS.regex.search(APPLICANT_GROUP_HEADERS.sub("", cell))
@@ -130,7 +132,7 @@ def _column_key(table_name: str, cell: str) -> str | None:
 
 def _row_key(labels: LabelSet, cells: list[str]) -> str | None:
     for cell in reversed(cells):
-        matches = list(labels.regex.finditer(cell))
+        matches = list(labels.finditer(cell))
         if matches:
             return labels.key_of(matches[-1])
     return None
@@ -144,8 +146,11 @@ def _labelled_facts(
     last_was_data = False
     parent = "reconsideration"
     facts: list[Fact] = []
+    keys_by_width: dict[int, list[str | None]] = {}  # for the header in force
     for source, cells in zip(table.rows, rows, strict=True):
-        keys = _column_keys(table_name, header, len(cells))
+        keys = keys_by_width.get(len(cells))
+        if keys is None:
+            keys = keys_by_width[len(cells)] = _column_keys(table_name, header, len(cells))
         value_cols = [j for j, k in enumerate(keys) if k not in (None, "unit")]
         label_cells = [c for j, c in enumerate(cells) if j not in value_cols and keys[j] != "unit"]
         row_key = _row_key(labels, label_cells)
@@ -157,6 +162,7 @@ def _labelled_facts(
         if not is_data:
             if any(_column_key(table_name, c) not in (None,) for c in cells):
                 header = [cells] if last_was_data else [*header, cells]
+                keys_by_width.clear()
                 last_was_data = False
             elif row_key is None and any(_value(c) for c in cells):
                 notes.append(

@@ -88,6 +88,31 @@ def test_deeply_nested_html_does_not_crash() -> None:
     assert isinstance(doc.lines, list)
 
 
+def test_html_nested_past_the_parser_depth_gets_a_note() -> None:
+    html = "<html><body>" + "<span>x" * 3000 + "</span>" * 3000 + "</body></html>"
+    assert any(n.startswith("html_too_deep") for n in read_document(html.encode(), "d.html").notes)
+    shallow = "<html><body>" + "<span>x" * 100 + "</span>" * 100 + "</body></html>"
+    assert read_document(shallow.encode(), "s.html").notes == []
+
+
+def test_html_text_nodes_read_as_page_text() -> None:
+    html = (
+        "<html><head><title>标题</title></head><body>"
+        "<p>甲<!-- 注释 -->乙<script>var x</script>丙</p>\n  \n<p>丁</p>"
+        "<table><tr><td><ruby>戊<rt>wu</rt></ruby><!-- c -->1</td><td> 2 </td></tr></table>"
+        "</body></html>"
+    )
+    doc = read_document(html.encode(), "t.html")
+    assert doc.meta["title"] == "标题"
+    assert [ln for ln in doc.lines if ln.strip()] == ["甲乙丙", "丁", "戊1 | 2"]
+    assert " " in doc.lines  # blanks between blocks: one space, as BeautifulSoup kept them
+    assert doc.tables[0].rows[0].cells == ["戊1", "2"]
+
+
+def test_html_of_comments_only_has_no_text() -> None:
+    assert read_document(b"<html><!-- nothing --></html>", "c.html").lines in ([""], [])
+
+
 def test_malformed_html_is_read() -> None:
     doc = read_document(b"<html><body><p>one<table><tr><td>a<td>b</table><p>two", "x.htm")
     assert doc.tables[0].rows[0].cells == ["a", "b"]
