@@ -25,6 +25,10 @@ _AGENCY_IN_TITLE = re.compile(
     r"^(.{2,40}?)\s*(?:(?:19|20)\d{2}\s*年|关于|政府信息公开|信息公开|政务公开)"
 )
 _TITLE_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}报告")
+_TITLE_LEAD = re.compile(r"^(\S.{3,60}?报告)")
+_TITLE_LEAD_BLOCKER = re.compile(r"[。；，]|当前位置|-->")
+# How a sentence that names the report opens (现将本局…报告如下), where a title names its agency.
+_SENTENCE_OPENER = re.compile(r"^(?:现|本|我|根据|按照|依据|依照|经|为|在|对|将|特|兹|关于)")
 _CMS_SUFFIX = re.compile(r"(报告)\s*(?:[_|｜\-—–]+|\s{2,}).{0,40}$")
 _GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府)?(?:信息公开|政务公开|关于)")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,12}?((?:19|20)\d{2})")
@@ -54,6 +58,10 @@ _REGION_ONLY = re.compile(r"(省|市|县|区|旗|州|盟)$")
 _HEADING = re.compile(rf"^([{_NUMERAL}]{{1,2}})、\s*(\S.*)$")
 _HEADING_END = re.compile(r"情况统计表|统计表|情况|事项|措施|概述")
 _TABLE_LABEL = re.compile(r"^(?:本年新收|上年结转|本年度办理|结转下|本年度)")
+# Labels found only in the 2019 and 2021 uniform tables (表二, 表三, 表四).
+_UNIFORM_TABLE = re.compile(
+    r"结果维持|结果纠正|尚未审结|未经复议直接起诉|本年新收(?:政府信息公开)?申请|第二十条第（[一二三四五六七八九十]）项"
+)
 _FORMAT_MARKERS: tuple[tuple[Format, re.Pattern[str]], ...] = (
     ("2021", re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知")),
     ("2019", re.compile(r"本年新制作数量|对外公开总数量|第二十条第（九）项|其他对外管理服务事项")),
@@ -110,8 +118,20 @@ def find_title(doc: Document) -> str | None:
         value = doc.meta.get(key, "")
         if _TITLE_WORDS.search(value) and not _GENERIC_TITLE.match(clean_title(value)):
             return clean_title(value)
-    head = doc.lines[:30]
+    title = _title_from_body(doc.lines[:30])
+    if title:
+        return title
+    for key in ("Title", "title"):
+        if doc.meta.get(key) and _TITLE_WORDS.search(doc.meta[key]):
+            return clean_title(doc.meta[key])
+    return None
+
+
+def _title_from_body(head: list[str]) -> str | None:
+    """The first title-like line of the body, joined with an agency line above it if split."""
     for i, line in enumerate(head):
+        if i < 3 and (lead := _leading_title(line)):
+            return lead
         if len(line) > 80 or not _TITLE_WORDS.search(line) or "。" in line:
             continue
         title = clean_title(line)
@@ -127,10 +147,29 @@ def find_title(doc: Document) -> str | None:
         ):
             return clean_title(head[i - 1] + title)
         return title
-    for key in ("Title", "title"):
-        if doc.meta.get(key) and _TITLE_WORDS.search(doc.meta[key]):
-            return clean_title(doc.meta[key])
     return None
+
+
+def _leading_title(line: str) -> str | None:
+    """A title that opens a line the body runs on in (a page flattened onto one line).
+
+    ``平潭县人民政府2011年政府信息公开工作年度报告三、政府信息依申请公开…。``: the words
+    up to the first ``报告``, when they read as a report title that opens with its agency.
+    """
+    if "。" not in line and len(line) <= 80:
+        return None  # a line of its own: the caller's rules apply
+    m = _TITLE_LEAD.match(line)
+    if m is None or _TITLE_LEAD_BLOCKER.search(m.group(1)) or not _TITLE_WORDS.search(m.group(1)):
+        return None
+    title = clean_title(m.group(1))
+    agency = _AGENCY_IN_TITLE.match(title)
+    if (
+        agency is None
+        or not _AGENCY_SUFFIX.search(agency.group(1))
+        or _SENTENCE_OPENER.match(title)
+    ):
+        return None
+    return title
 
 
 def find_agency(title: str | None, lines: list[str]) -> str | None:
@@ -180,6 +219,10 @@ def find_format(text: str, year: int | None) -> Format:
             return fmt
     if year is not None and year <= 2018:
         return "pre2019"
+    # A uniform-format table whose labels are the same in both generations (表四 alone, say):
+    # the generation in force for the report year (report-formats.md, "Report-year → generation").
+    if year is not None and _UNIFORM_TABLE.search(text):
+        return "2021" if year >= 2021 else "2019"
     return "unknown"
 
 

@@ -60,6 +60,28 @@ def test_title_split_over_two_lines_and_generic_pdf_title() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        (
+            "平潭县人民政府2011年政府信息公开工作年度报告三、政府信息依申请公开工作情况 "
+            "2011年全县未收到有关政府信息公开的申请。",
+            "平潭县人民政府2011年政府信息公开工作年度报告",
+        ),
+        (
+            "平潭综合实验区地方税务局2013年信息公开年度报告通过政府门户网站全年主动公开各类"
+            "政府信息10407条。",
+            "平潭综合实验区地方税务局2013年信息公开年度报告",
+        ),
+        ("现将本局2013年政府信息公开工作年度报告如下。", None),
+        ("根据要求，编制2013年政府信息公开工作年度报告。", None),
+    ],
+    ids=["county-gov", "tax-bureau", "not-an-agency", "sentence"],
+)
+def test_title_opening_a_flattened_body_line(line: str, title: str | None) -> None:
+    assert find_title(Document(kind="txt", lines=[line])) == title
+
+
+@pytest.mark.parametrize(
     ("title", "body", "agency"),
     [
         ("平潭县人民政府2011年政府信息公开工作年度报告", [], "平潭县人民政府"),
@@ -107,8 +129,22 @@ def test_report_year(title: str, body: list[str], year: int | None) -> None:
         ("没有表格的报告", 2013, "pre2019"),
         ("没有表格的报告", 2020, "unknown"),
         ("没有表格的报告", None, "unknown"),
+        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", 2021, "2021"),
+        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", 2020, "2019"),
+        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", None, "unknown"),
     ],
-    ids=["2021", "2019", "2019-by-row", "pre2019", "no-table-old", "no-table-new", "no-year"],
+    ids=[
+        "2021",
+        "2019",
+        "2019-by-row",
+        "pre2019",
+        "no-table-old",
+        "no-table-new",
+        "no-year",
+        "t4-only-2021",
+        "t4-only-2020",
+        "t4-only-no-year",
+    ],
 )
 def test_format(text: str, year: int | None, fmt: str) -> None:
     assert find_format(text, year) == fmt
