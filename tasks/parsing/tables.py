@@ -207,17 +207,8 @@ def _clean_run(m: re.Match[str]) -> tuple[str, int]:
 def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list[_Row]:
     rows: list[_Row] = []
     for key, _, m_end, seg_end in _segments(APPLICATION_LABELS, text, start, end):
-        row = _split_row(
-            text,
-            "applications",
-            key,
-            APPLICANT_COLUMNS,
-            m_end,
-            seg_end,
-            [Block(7, sums=True)],
-            _balanced,
-            notes,
-        )
+        spec = _RowSpec("applications", key, APPLICANT_COLUMNS, [Block(7, sums=True)], _balanced)
+        row = _split_row(text, spec, m_end, seg_end, notes)
         if row:
             rows.append(row)
     return rows
@@ -236,17 +227,8 @@ def _proactive_rows(text: str, start: int, end: int, fmt: Format, notes: list[st
             negative=frozenset(i for i, c in enumerate(columns) if c == "change"),
             decimal=frozenset(i for i, c in enumerate(columns) if c in _MONEY_COLUMNS),
         )
-        row = _split_row(
-            text,
-            "proactive",
-            key,
-            columns,
-            m_end,
-            seg_end,
-            [block],
-            _proactive_plausibility(columns),
-            notes,
-        )
+        spec = _RowSpec("proactive", key, columns, [block], _proactive_plausibility(columns))
+        row = _split_row(text, spec, m_end, seg_end, notes)
         if row:
             rows.append(row)
     return rows
@@ -277,17 +259,9 @@ def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
             key = f"{parent or 'reconsideration'}_{key[1:]}"
         # Money rows (万元) may carry decimals: 专项经费 1.5.
         decimal = frozenset(range(len(columns))) if key in _MONEY_ROWS else frozenset()
-        row = _split_row(
-            text,
-            "legacy_stats",
-            key,
-            columns,
-            m_end,
-            seg_end,
-            [Block(len(columns), decimal=decimal)],
-            _legacy_plausibility,
-            notes,
-        )
+        block = Block(len(columns), decimal=decimal)
+        spec = _RowSpec("legacy_stats", key, columns, [block], _legacy_plausibility)
+        row = _split_row(text, spec, m_end, seg_end, notes)
         if row is None:
             continue
         if key == UNMAPPED:
@@ -301,11 +275,11 @@ def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
 
 def _note_unknown_rows(text: str, row: _Row, seg_end: int, notes: list[str]) -> None:
     rest_start = row.pos + len(row.run)
-    for m in _UNKNOWN_ROW.finditer(text, rest_start, seg_end):
-        notes.append(
-            f"legacy_stats: unrecognized row label '{m.group('label')}' with values "
-            f"'{m.group('run').strip()}' kept as a note"
-        )
+    notes.extend(
+        f"legacy_stats: unrecognized row label '{m.group('label')}' with values "
+        f"'{m.group('run').strip()}' kept as a note"
+        for m in _UNKNOWN_ROW.finditer(text, rest_start, seg_end)
+    )
 
 
 def _segments(labels: LabelSet, text: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
@@ -322,17 +296,19 @@ def _segments(labels: LabelSet, text: str, start: int, end: int) -> list[tuple[s
     ]
 
 
-def _split_row(
-    text: str,
-    table: str,
-    key: str,
-    columns: tuple[str, ...],
-    start: int,
-    end: int,
-    blocks: list[Block],
-    plausibility: Plausibility,
-    notes: list[str],
-) -> _Row | None:
+@dataclass(frozen=True, slots=True)
+class _RowSpec:
+    """How one labelled row of flattened text is read: its key, cells and their rules."""
+
+    table: str
+    key: str
+    columns: tuple[str, ...]
+    blocks: list[Block]  # the sum and sign rules its digits are split under
+    plausibility: Plausibility  # ranks the readings that satisfy the rules, best first
+
+
+def _split_row(text: str, spec: _RowSpec, start: int, end: int, notes: list[str]) -> _Row | None:
+    table, key, columns = spec.table, spec.key, spec.columns
     m = _read_run(text, start, end)
     if m is None:
         return None  # a group header or a row written without numbers
@@ -343,7 +319,7 @@ def _split_row(
         if cells is not None:
             return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), [cells])
         run = run.replace("|", " ")
-    result = split_run(run, blocks)
+    result = split_run(run, spec.blocks)
     if result.capped:
         notes.append(f"{where}: digit split of '{run}' stopped at the search cap")
     candidates = result.candidates
@@ -355,7 +331,7 @@ def _split_row(
             "table's rules; row left out"
         )
         return None
-    candidates.sort(key=plausibility)
+    candidates.sort(key=spec.plausibility)
     return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), candidates)
 
 
@@ -531,19 +507,19 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
             None,
             [result.candidates[0][5 * r : 5 * r + 5]],
         )
-        for fact in _row_facts(flat, row, notes):
-            facts.append(
-                Fact(
-                    fact.table,
-                    fact.row,
-                    fact.column,
-                    fact.value,
-                    REVIEW_UNIT,
-                    False,
-                    fact.raw,
-                    fact.line,
-                )
+        facts.extend(
+            Fact(
+                fact.table,
+                fact.row,
+                fact.column,
+                fact.value,
+                REVIEW_UNIT,
+                False,
+                fact.raw,
+                fact.line,
             )
+            for fact in _row_facts(flat, row, notes)
+        )
     if len(result.candidates) > 1:
         others = ["|".join(c.text for c in cand) for cand in result.candidates[1:_MAX_ALTERNATIVES]]
         notes.append(

@@ -182,27 +182,32 @@ def _labelled_facts(
                 continue
         unit_col = next((j for j, k in enumerate(keys) if k == "unit"), None)
         written_unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else None
+        where = _CellRow(table_name, row_key, written_unit, has_numbers, source)
         for j in value_cols:
             column = keys[j]
             assert column is not None
-            fact = _fact(table_name, row_key, column, cells[j], written_unit, has_numbers, source)
+            fact = _fact(where, column, cells[j])
             if fact:
                 facts.append(fact)
     return facts
 
 
-def _fact(
-    table_name: str,
-    row: str,
-    column: str,
-    cell: str,
-    written_unit: str | None,
-    has_numbers: bool,
-    source: TableRow,
-) -> Fact | None:
+@dataclass(frozen=True, slots=True)
+class _CellRow:
+    """The data row a value cell sits in, with what its table says about all its cells."""
+
+    table_name: str
+    row: str  # contract row key
+    written_unit: str | None  # the row's 计量单位 cell, if the table has one
+    has_numbers: bool  # the table holds numbers, so a blank cell is its way of writing 0
+    source: TableRow
+
+
+def _fact(where: _CellRow, column: str, cell: str) -> Fact | None:
+    table_name, row, written_unit = where.table_name, where.row, where.written_unit
     parsed = _value(cell)
     if parsed is None:
-        if cell not in _BLANKS or not has_numbers:
+        if cell not in _BLANKS or not where.has_numbers:
             return None
         # A blank cell in a table that otherwise holds numbers is that table's way of writing 0.
         parsed = _Value(0, cell, None)
@@ -219,7 +224,7 @@ def _fact(
         unit = written_unit if written_unit in LEGACY_UNITS else None
     else:
         unit = PROACTIVE_UNITS.get(row)
-    return Fact(table_name, row, column, value, unit, False, parsed.raw, source.line)
+    return Fact(table_name, row, column, value, unit, False, parsed.raw, where.source.line)
 
 
 def _review_facts(table: Table, rows: list[list[str]], notes: list[str]) -> list[Fact]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.models import Fact
 from tasks.parsing.document import Document, Table, TableRow
 from tasks.parsing.tables import detect_format, extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tasks.models import Fact
 
 T3 = [Block(7, sums=True)]
 T4 = [Block(5, sums=True)] * 3
@@ -95,7 +99,8 @@ T3_2021 = (
     "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
     "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
-    "三、本年度办 理结果（一）予以公开270020130（二）部分公开（区分处理的，只计这一情形，不计其他情形）500000 5"
+    "三、本年度办 理结果（一）予以公开270020130"
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）500000 5"
     "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请0000000"
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请0000000"
     "3.其他1000001（七）总计630020469四、结转下年度继续办理1000001 "
@@ -146,7 +151,10 @@ def test_unsplittable_row_is_left_out_with_a_note() -> None:
     ("text", "key", "value", "raw"),
     [
         pytest.param(
-            "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章 000行政规范性文件1 0 11 三、",
+            (
+                "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+                "规章 000行政规范性文件1 0 11 三、"
+            ),
             ("proactive", "normative_documents", "in_force"),
             11,
             "11",
@@ -160,7 +168,10 @@ def test_unsplittable_row_is_left_out_with_a_note() -> None:
             id="fee-decimals",
         ),
         pytest.param(
-            "第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚2648-18 538第二十条",
+            (
+                "第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量"
+                "行政处罚2648-18 538第二十条"
+            ),
             ("proactive", "penalty", "change"),
             -18,
             "2648-18→-18",
@@ -182,7 +193,10 @@ def test_table2_rows(text: str, key: tuple[str, str, str], value: float, raw: st
 
 
 def test_table2_ambiguous_split_is_noted_with_alternatives() -> None:
-    text = "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件693665第二十条"
+    text = (
+        "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章000行政规范性文件693665第二十条"
+    )
     facts, notes = _facts(text, "2021")
     assert facts[("proactive", "normative_documents", "in_force")].value == 665
     assert any("normative_documents" in n and "alternatives" in n for n in notes)
