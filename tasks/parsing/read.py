@@ -198,30 +198,57 @@ def _read_html(data: bytes) -> Document:
     <textarea>, comments and processing instructions are skipped, block elements and <br>
     break the line, and each table is rendered row by row from its expanded grid.
     """
-    root = _parse_html(data)
+    text = decode_text(data).removeprefix("\ufeff")
+    root = _parse_html(text, from_events=False)
     if root is None:  # nothing but comments, declarations or blanks
         return Document(kind="html", lines=[""])
+    lines, tables, deepest = _render_html(root)
+    if deepest >= _MAX_TREE_DEPTH and (full := _parse_html(text, from_events=True)) is not None:
+        # The tree stopped at libxml2's depth limit and lost what lies deeper: read again.
+        root = full
+        lines, tables, _ = _render_html(root)
+    return Document(kind="html", lines=lines, tables=tables, meta=_html_meta(root))
+
+
+def _render_html(root: _Element) -> tuple[list[str], list[Table], int]:
+    """Lines and tables of the page's body, and the depth of its deepest element read."""
     body = next(root.iter("body"), None)
     lines: list[str] = [""]
     tables: list[Table] = []
-    notes = _walk_html(root if body is None else body, lines, tables)
-    return Document(kind="html", lines=lines, tables=tables, meta=_html_meta(root), notes=notes)
+    deepest = _walk_html(root if body is None else body, lines, tables)
+    return lines, tables, deepest
 
 
-def _parse_html(data: bytes) -> _Element | None:
-    parser = etree.HTMLParser(recover=True, huge_tree=True)
+def _parse_html(text: str, *, from_events: bool) -> _Element | None:
+    """The page as an lxml tree; ``from_events`` builds it from parser events, at any depth.
+
+    libxml2's own tree stops at ``_MAX_TREE_DEPTH`` levels (dropping what is nested deeper);
+    the event-built tree has no limit but costs about three times as much, so it is only
+    the fallback for pages that reach the limit.
+    """
+    parser = (
+        etree.HTMLParser(
+            recover=True, target=etree.TreeBuilder(insert_comments=True, insert_pis=True)
+        )
+        if from_events
+        else etree.HTMLParser(recover=True, huge_tree=True)
+    )
     try:
-        parser.feed(decode_text(data).removeprefix("\ufeff"))
-        return parser.close()
+        parser.feed(text)
+        root: _Element | None = parser.close()
+        return root
     except Exception as exc:  # noqa: BLE001 - lxml raises several types on hostile input
         raise ParseError(
             "unreadable", f"the HTML could not be parsed ({type(exc).__name__})"
         ) from None
 
 
-def _walk_html(start: _Element, lines: list[str], tables: list[Table]) -> list[str]:
-    """Render ``start`` into ``lines`` (appending to the last one) and ``tables``; notes back."""
-    notes: list[str] = []
+def _walk_html(start: _Element, lines: list[str], tables: list[Table]) -> int:
+    """Render ``start`` into ``lines`` (appending to the last one) and ``tables``.
+
+    Returns the depth of the deepest element rendered.
+    """
+    deepest = 0
     # Entries: an element, a text node (str) or _BREAK; whether it sits in <pre>; its depth.
     stack: list[tuple[object, bool, int]] = [(start, False, sum(1 for _ in start.iterancestors()))]
     while stack:
@@ -233,11 +260,7 @@ def _walk_html(start: _Element, lines: list[str], tables: list[Table]) -> list[s
         elif isinstance(node, _ELEMENT) and isinstance(name := node.tag, str):
             if name in _DROP_TAGS or _is_boilerplate_block(node):
                 continue
-            if depth >= _MAX_HTML_DEPTH and not notes:
-                notes.append(
-                    f"html_too_deep: elements nested over {_MAX_HTML_DEPTH} deep; "
-                    "text below that depth was not read"
-                )
+            deepest = max(deepest, depth)
             if name == "br":
                 lines.append("")
             elif name == "table":
@@ -249,7 +272,7 @@ def _walk_html(start: _Element, lines: list[str], tables: list[Table]) -> list[s
                     stack += [(_BREAK, False, depth), *children, (_BREAK, False, depth)]
                 else:
                     stack += children
-    return notes
+    return deepest
 
 
 def _contents(element: _Element) -> list[_Element | str]:
@@ -269,24 +292,23 @@ def _text_node(text: str, *, verbatim: bool) -> str:
     return "\n" if "\n" in text else " "
 
 
-def _cell_text(element: _Element, out: list[str]) -> list[str]:
+def _cell_text(cell: _Element) -> str:
     """The text a cell shows (BeautifulSoup ``get_text``): no comments, scripts or ruby notes."""
-    if element.tag in _HIDDEN_TEXT_TAGS:
-        return out
-    if element.text:
-        out.append(element.text)
-    for child in element:
-        if isinstance(child.tag, str):
-            _cell_text(child, out)
-        if child.tail:
-            out.append(child.tail)
-    return out
+    out: list[str] = []
+    stack: list[_Element | str] = [cell]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node.tag, str) and node.tag not in _HIDDEN_TEXT_TAGS:
+            stack += reversed(_contents(node))
+    return "".join(out)
 
 
 _BREAK = object()
 _ELEMENT = etree._Element
 # libxml2 builds a tree at most this deep and drops what is nested further.
-_MAX_HTML_DEPTH = 2047
+_MAX_TREE_DEPTH = 2047
 _ASCII_BLANKS = " \n\t\x0c\r"
 _VERBATIM_TAGS = frozenset({"pre", "textarea"})
 # Text inside these is not page text to BeautifulSoup's get_text (script, style, ruby notes).
@@ -377,13 +399,15 @@ def _html_meta(root: _Element) -> dict[str, str]:
 def _only_string(element: _Element) -> str | None:
     """The element's one text, looking through single children (BeautifulSoup ``.string``)."""
     contents = _contents(element)
+    while (
+        len(contents) == 1 and not isinstance(contents[0], str) and isinstance(contents[0].tag, str)
+    ):
+        contents = _contents(contents[0])
     if len(contents) != 1:
         return None
     child = contents[0]
     if isinstance(child, str):
         return _text_node(child, verbatim=False)
-    if isinstance(child.tag, str):
-        return _only_string(child)
     return child.text  # a comment or processing instruction
 
 
@@ -400,7 +424,7 @@ def _render_table(table: _Element, lines: list[str]) -> Table:
             while (r, col) in pending:
                 row.append(pending.pop((r, col)))
                 col += 1
-            text = " ".join("".join(_cell_text(cell, [])).split())
+            text = " ".join(_cell_text(cell).split())
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             for dc in range(colspan):
