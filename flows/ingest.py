@@ -13,6 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from govreports.settings import get_settings
 from tasks import stages
@@ -50,11 +51,13 @@ def quality_report(published: stages.Published, run_id: str) -> str | None:
 def ingest(keys: list[str]) -> dict[str, Any]:
     """Ingest the current version of each object key under the raw prefix."""
     run_id = str(flow_run.get_id() or "local")
+    # quote(): stage values hold every document and fact of the batch; Prefect would
+    # otherwise walk them all looking for upstream futures (seconds per batch).
     fetched = fetch(keys)
-    parsed = parse(fetched)
-    validated = validate(parsed)
-    published = publish(validated, run_id)
-    url = quality_report(published, run_id)
+    parsed = parse(quote(fetched))
+    validated = validate(quote(parsed))
+    published = publish(quote(validated), run_id)
+    url = quality_report(quote(published), run_id)
     announce(published, url)
     summary: dict[str, Any] = published.summary()
     get_run_logger().info("ingest %s", summary)

@@ -75,7 +75,7 @@ class LocalPipeline:
 
 @contextlib.contextmanager
 def local_pipeline(
-    *, ui: bool = False, poll_interval: float = 0.25, window: float = 0.5
+    *, ui: bool = False, poll_interval: float = 0.25, window: float = 2.0
 ) -> Iterator[LocalPipeline]:
     with embedded(ui=ui) as servers:
         os.environ.update(servers.environment(DEMO_BUCKET))

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     source: Literal["poll", "sqs"] = "poll"
     sqs_queue_url: str | None = None
     poll_interval_seconds: float = 1.0
-    batch_window_seconds: float = 1.0
+    batch_window_seconds: float = 2.0
     max_batch_objects: int = 200
     ingest_deployment: str = "ingest/ingest"
 

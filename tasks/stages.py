@@ -102,12 +102,14 @@ def fetch(settings: Settings, keys: Sequence[str]) -> Fetched:
     known = curated.outcomes()
     store = curated.store
     wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
-    refs = {k: store.head(k) for k in wanted}
-    skipped = [
-        k for k, ref in refs.items() if ref is None or (k in known and known[k]["etag"] == ref.etag)
-    ]
-    todo = [k for k in wanted if k not in skipped]
     with ThreadPoolExecutor(_FETCH_THREADS) as pool:
+        refs = dict(zip(wanted, pool.map(store.head, wanted), strict=True))
+        skipped = [
+            k
+            for k, ref in refs.items()
+            if ref is None or (k in known and known[k]["etag"] == ref.etag)
+        ]
+        todo = [k for k in wanted if k not in skipped]
         results = list(pool.map(lambda k: store.read(k, settings.max_object_bytes), todo))
     objects, quarantined = [], []
     for got in results:
