@@ -99,7 +99,10 @@ def local_pipeline(
         import great_expectations  # noqa: F401 - warm the import once, before the first run
 
         stop = threading.Event()
-        worker = WarmWorker({settings.ingest_deployment: flows[settings.ingest_deployment]})
+        worker = WarmWorker(
+            {settings.ingest_deployment: flows[settings.ingest_deployment]},
+            poll_interval=0.1,  # a local API: cheap to ask often, and it is latency
+        )
         launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
         watcher = Watcher.from_settings(settings, make_source(settings), launch)
         threads = [
