@@ -6,7 +6,7 @@ report): a submitted task costs tens of milliseconds, a report a few.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -17,6 +17,8 @@ from prefect.utilities.annotations import quote
 
 from govreports.settings import get_settings
 from tasks import stages
+
+T = TypeVar("T")
 
 # I/O stages retry with backoff: the object store or a commit can fail transiently.
 _BACKOFF = [1.0, 2.0, 5.0, 10.0]
@@ -47,17 +49,22 @@ def quality_report(published: stages.Published, run_id: str) -> str | None:
     return stages.quality_report(get_settings(), published, run_id)
 
 
+def _opaque(value: T) -> T:
+    """``quote`` for Prefect (unwrapped before the task runs), typed as the value itself."""
+    return cast("T", quote(value))
+
+
 @flow(name="ingest", log_prints=False, persist_result=False)
 def ingest(keys: list[str]) -> dict[str, Any]:
     """Ingest the current version of each object key under the raw prefix."""
     run_id = str(flow_run.get_id() or "local")
-    # quote(): stage values hold every document and fact of the batch; Prefect would
+    # _opaque(): stage values hold every document and fact of the batch; Prefect would
     # otherwise walk them all looking for upstream futures (seconds per batch).
     fetched = fetch(keys)
-    parsed = parse(quote(fetched))
-    validated = validate(quote(parsed))
-    published = publish(quote(validated), run_id)
-    url = quality_report(quote(published), run_id)
+    parsed = parse(_opaque(fetched))
+    validated = validate(_opaque(parsed))
+    published = publish(_opaque(validated), run_id)
+    url = quality_report(_opaque(published), run_id)
     announce(published, url)
     summary: dict[str, Any] = published.summary()
     get_run_logger().info("ingest %s", summary)
