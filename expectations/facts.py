@@ -32,37 +32,13 @@ import numpy as np
 import pandas as pd
 
 from expectations._suite import ColumnCheck, Op, Rule, fmt_number, fmt_sum
+from tasks.vocabulary import (
+    APPLICANT_COLUMNS,
+    APPLICATION_COLUMNS,
+    OTHER_ROWS_2021,
+    OUTCOME_ROWS_2019,
+)
 
-APPLICANT_COLUMNS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
-APPLICATION_COLUMNS = (*APPLICANT_COLUMNS, "total")
-OUTCOME_ROWS_2019 = (
-    "disclosed",
-    "partially_disclosed",
-    "withheld_state_secret",
-    "withheld_prohibited_by_law",
-    "withheld_security_stability",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_administrative_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-)
-OTHER_ROWS_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
 APPLICATION_ROWS_2019 = (
     "new_received",
     "carried_over",

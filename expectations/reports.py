@@ -46,12 +46,12 @@ import pandas as pd
 
 from expectations._suite import ColumnCheck, Rule, fmt_number
 from expectations.facts import (
-    APPLICATION_COLUMNS,
     APPLICATION_ROWS_2019,
     APPLICATION_ROWS_2021,
     FACT_TABLES,
 )
 from tasks.models import SCHEMA_VERSION, Report
+from tasks.vocabulary import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -12,18 +12,12 @@ import random
 from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Report
+from tasks.vocabulary import APPLICANT_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-APPLICANTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
+APPLICANTS = APPLICANT_COLUMNS
 ZERO_OUTCOMES = (
     "partially_disclosed",
     "withheld_state_secret",

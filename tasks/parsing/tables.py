@@ -31,8 +31,6 @@ from tasks.parsing.labels import (
     PROACTIVE_DEFAULT_COLUMNS,
     PROACTIVE_LABELS,
     PROACTIVE_UNITS,
-    REVIEW_COLUMNS,
-    REVIEW_ROWS,
     REVIEW_UNIT,
     UNMAPPED,
     LabelSet,
@@ -46,6 +44,7 @@ from tasks.parsing.tables_rules import (
     check,
 )
 from tasks.parsing.tables_split import Block, Cell, chunk_of, split_run
+from tasks.vocabulary import REVIEW_COLUMNS, REVIEW_ROWS
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Document

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tasks.parsing.labels import APPLICANT_COLUMNS, REVIEW_COLUMNS
+from tasks.parsing.labels import APPLICANT_COLUMNS
+from tasks.vocabulary import OTHER_ROWS_2019, OTHER_ROWS_2021, OUTCOME_ROWS_2019, REVIEW_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -40,30 +41,7 @@ class Outcome:
     detail: str
 
 
-_OUTCOME_ROWS = (
-    "disclosed",
-    "partially_disclosed",
-    "withheld_state_secret",
-    "withheld_prohibited_by_law",
-    "withheld_security_stability",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_administrative_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-    "other",
-    "other_no_correction",
-    "other_fee_unpaid",
-    "other_misc",
-)
+_OUTCOME_ROWS = (*OUTCOME_ROWS_2019, *OTHER_ROWS_2019, *OTHER_ROWS_2021)
 _LEGACY_COLUMNS = ("value", "cumulative")
 
 APPLICATION_RULES = (

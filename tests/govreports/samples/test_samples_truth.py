@@ -13,40 +13,21 @@ from hypothesis import strategies as st
 from govreports.samples import FORMATS, make_truth
 from govreports.samples.truth import FORMAT_YEARS, PRE2019_VARIANTS
 from govreports.samples.violations import RULE_VARIANTS
+from tasks.vocabulary import (
+    APPLICANT_COLUMNS,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    OUTCOME_ROWS_2019,
+    REVIEW_ROWS,
+)
 
 if TYPE_CHECKING:
     from govreports.samples.model import SampleTruth
 
-APPLICANTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
-OUTCOMES_2019 = [
-    "disclosed",
-    "partially_disclosed",
-    "withheld_state_secret",
-    "withheld_prohibited_by_law",
-    "withheld_security_stability",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_administrative_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-]
-OTHER = {"2019": ["other"], "2021": ["other_no_correction", "other_fee_unpaid", "other_misc"]}
-REVIEW = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+APPLICANTS = APPLICANT_COLUMNS
+OUTCOMES_2019 = list(OUTCOME_ROWS_2019)
+OTHER = {"2019": list(OTHER_ROWS_2019), "2021": list(OTHER_ROWS_2021)}
+REVIEW = REVIEW_ROWS
 MONEY_OR_CHANGE = ("amount_wan_yuan", "change")
 
 
