@@ -12,29 +12,15 @@ import random
 from typing import TYPE_CHECKING
 
 from tasks.models import Fact, Report
-from tasks.vocabulary import APPLICANT_COLUMNS
+from tasks.vocabulary import APPLICANT_COLUMNS, OUTCOME_ROWS_2019
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 APPLICANTS = APPLICANT_COLUMNS
-ZERO_OUTCOMES = (
-    "partially_disclosed",
-    "withheld_state_secret",
-    "withheld_prohibited_by_law",
-    "withheld_security_stability",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_administrative_query",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
+# The examples state outcomes only in （一）予以公开 and （四）1; every other outcome row is 0.
+ZERO_OUTCOMES = tuple(
+    r for r in OUTCOME_ROWS_2019 if r not in ("disclosed", "unavailable_not_held")
 )
 SECTIONS = (
     "一、总体情况",

@@ -26,9 +26,8 @@ class Table:
 @dataclass(slots=True)
 class Document:
     kind: str  # txt | html | pdf | docx
-    lines: list[
-        str
-    ]  # normalized text, one entry per line; fact ``line`` numbers index this (1-based)
+    # Normalized text, one entry per line; a fact's ``line`` is a 1-based index into it.
+    lines: list[str]
     tables: list[Table] = field(default_factory=list)
     # Metadata the container states outside the body: crawler header fields (标题, 发布时间,
     # 发布机构), HTML <title>/<meta>, PDF document info. Keys are free-form, values raw text.
