@@ -162,17 +162,15 @@ class Watcher:
 
 
 def make_source(settings: Settings) -> Source:
-    from tasks.fetch import S3ObjectStore, aws_client_kwargs
+    from tasks.fetch import S3ObjectStore, make_client
 
     if settings.source == "sqs":
-        import boto3
-
         from tasks.sources import SqsSource
 
         if not settings.sqs_queue_url:
             raise SystemExit("GOVREPORTS_SQS_QUEUE_URL must be set for --source sqs")
         return SqsSource(
-            boto3.client("sqs", **aws_client_kwargs(settings)),
+            make_client(settings, "sqs"),
             settings.sqs_queue_url,
             settings.bucket,
             settings.raw_prefix,

@@ -47,9 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from tasks.fetch import MissingCredentialsError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args._run(args))
+    except MissingCredentialsError as exc:
+        sys.stderr.write(f"govreports: {exc}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

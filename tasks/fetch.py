@@ -147,32 +147,123 @@ class S3ObjectStore:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
+def _session_without_imds() -> Any:
+    """A botocore session whose credential chain never asks the instance metadata service.
+
+    With a custom endpoint (a local server, MinIO, ...) there is no instance role to find,
+    and on a machine without credentials the default chain would probe 169.254.169.254
+    (traffic off loopback, and seconds of retries) before giving up.
+    """
+    import botocore.session
+
+    session = botocore.session.Session()
+    session.get_component("credential_provider").remove("iam-role")
+    return session
+
+
+@dataclass(frozen=True, slots=True)
+class S3Credentials:
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+    def __repr__(self) -> str:  # never print a secret
+        return f"S3Credentials(access_key={self.access_key[:4]}…)"
+
+
+class MissingCredentialsError(RuntimeError):
+    """An endpoint is configured but no credentials are, anywhere: say so before any request."""
+
+
+def s3_credentials(settings: Settings) -> S3Credentials | None:
+    """The credentials every S3 client of the project uses when an endpoint is set.
+
+    Settings first, then the standard chain (environment, profile files, container role)
+    without instance metadata; with an endpoint and nothing found, ``MissingCredentialsError``
+    (a clear message at once, rather than ten probes of 169.254.169.254 and a 403).
+    Without an endpoint (AWS itself) the clients keep their full default chain: on EC2 the
+    instance role is how credentials arrive, so ``None`` is returned and nothing is pinned.
+    """
+    if settings.aws_access_key_id and settings.aws_secret_access_key:
+        return S3Credentials(
+            settings.aws_access_key_id.get_secret_value(),
+            settings.aws_secret_access_key.get_secret_value(),
+        )
+    if not settings.s3_endpoint_url:
+        return None
+    found = _session_without_imds().get_credentials()
+    if found is None:
+        raise MissingCredentialsError(
+            f"no S3 credentials for {settings.s3_endpoint_url}: set GOVREPORTS_AWS_ACCESS_KEY_ID"
+            " and GOVREPORTS_AWS_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID / an AWS profile)"
+        )
+    frozen = found.get_frozen_credentials()
+    return S3Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+
 def aws_client_kwargs(settings: Settings) -> dict[str, Any]:
-    """boto3 client arguments for the configured endpoint; credentials only when set explicitly."""
+    """boto3 client arguments: endpoint and credentials from settings, no metadata probes."""
     from botocore.config import Config
 
-    kwargs: dict[str, Any] = {
-        "region_name": settings.s3_region,
-        "config": Config(
-            retries={"max_attempts": 5, "mode": "adaptive"},
-            connect_timeout=5,
-            read_timeout=30,
-            max_pool_connections=32,
-        ),
-    }
+    config = Config(
+        retries={"max_attempts": 5, "mode": "adaptive"},
+        connect_timeout=5,
+        read_timeout=30,
+        max_pool_connections=32,
+    )
+    kwargs: dict[str, Any] = {"region_name": settings.s3_region}
     if settings.s3_endpoint_url:
         kwargs["endpoint_url"] = settings.s3_endpoint_url
-    if settings.aws_access_key_id and settings.aws_secret_access_key:
+        creds = s3_credentials(settings)
+        assert creds is not None  # with an endpoint: found, or MissingCredentialsError
+        kwargs["aws_access_key_id"] = creds.access_key
+        kwargs["aws_secret_access_key"] = creds.secret_key
+        kwargs["aws_session_token"] = creds.token
+    elif settings.aws_access_key_id and settings.aws_secret_access_key:
         kwargs["aws_access_key_id"] = settings.aws_access_key_id.get_secret_value()
         kwargs["aws_secret_access_key"] = settings.aws_secret_access_key.get_secret_value()
+    kwargs["config"] = config
     return kwargs
 
 
-def make_s3_client(settings: Settings) -> S3Client:
+def make_client(settings: Settings, service: str) -> Any:
+    """A boto3 client for ``service`` (s3, sqs) on the configured endpoint.
+
+    With an endpoint the client's session has no instance-metadata provider either, so no
+    later credential refresh can reach for 169.254.169.254.
+    """
     import boto3
 
-    client: S3Client = boto3.client("s3", **aws_client_kwargs(settings))
+    session = (
+        boto3.session.Session(botocore_session=_session_without_imds())
+        if settings.s3_endpoint_url
+        else boto3.session.Session()
+    )
+    return session.client(service, **aws_client_kwargs(settings))  # type: ignore[call-overload]
+
+
+def make_s3_client(settings: Settings) -> S3Client:
+    client: S3Client = make_client(settings, "s3")
     return client
+
+
+def delta_storage_options(settings: Settings) -> dict[str, str]:
+    """delta-rs storage options: settings' endpoint plus the same credentials as boto3.
+
+    delta-rs (object_store) falls back to instance metadata when it has no credentials: ten
+    retries against 169.254.169.254 per table opened. With an endpoint it always gets keys,
+    resolved here from settings or the chain (or ``MissingCredentialsError`` before any I/O).
+    """
+    opts = settings.storage_options()
+    if not settings.s3_endpoint_url:
+        return opts
+    creds = s3_credentials(settings)
+    assert creds is not None  # with an endpoint: found, or MissingCredentialsError
+    opts["AWS_ACCESS_KEY_ID"] = creds.access_key
+    opts["AWS_SECRET_ACCESS_KEY"] = creds.secret_key
+    if creds.token:
+        opts["AWS_SESSION_TOKEN"] = creds.token
+    return opts
 
 
 def fetch_batch(store: ObjectStore, keys: list[str], max_bytes: int) -> list[Fetched]:

@@ -76,7 +76,9 @@ class Curated:
     def __init__(self, settings: Settings, store: S3ObjectStore) -> None:
         self.settings = settings
         self.store = store
-        self.options = settings.storage_options()
+        from tasks.fetch import delta_storage_options
+
+        self.options = delta_storage_options(settings)
 
     def uri(self, table: str) -> str:
         return self.settings.table_uri(table)
