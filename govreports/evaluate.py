@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -129,6 +130,19 @@ class ExpectedFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Inconsistency:
+    """A consistency rule the document itself breaks as published, declared beside its label.
+
+    ``where`` is the rule instance (the column of a per-column rule, the row of a per-row rule),
+    as ``tasks.parsing.tables_rules.check`` names it; ``why`` says what the page prints.
+    """
+
+    rule: str
+    where: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class Label:
     """One labelled document: ``fields`` holds only the fields the label scores."""
 
@@ -138,6 +152,7 @@ class Label:
     facts: tuple[ExpectedFact, ...]
     absent: tuple[FactKey, ...]
     group: str = "corpus"
+    inconsistent: tuple[Inconsistency, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +240,26 @@ def label_problems(raw: Any, *, partial_fields: bool = False) -> list[str]:
             problems.append(f"absent_facts[{i}]: {key} is not a contract key")
         elif tuple(key) in seen:
             problems.append(f"absent_facts[{i}]: {key} is also an expected fact")
+    return problems + _inconsistency_problems(raw.get("inconsistent_as_published", []))
+
+
+_RULE_ID = re.compile(r"[RP][0-9]{1,2}")
+
+
+def _inconsistency_problems(declared: Any) -> list[str]:
+    if not isinstance(declared, list):
+        return ["'inconsistent_as_published' must be a list"]
+    problems: list[str] = []
+    for i, item in enumerate(declared):
+        where = f"inconsistent_as_published[{i}]"
+        if not isinstance(item, dict) or set(item) != {"rule", "where", "why"}:
+            problems.append(f"{where}: must be an object with exactly rule, where and why")
+        elif not (isinstance(item["rule"], str) and _RULE_ID.fullmatch(item["rule"])):
+            problems.append(f"{where}: rule must be a rule id such as R4 or P3")
+        elif not (isinstance(item["where"], str) and item["where"]):
+            problems.append(f"{where}: where must name the rule instance (a column or row key)")
+        elif not (isinstance(item["why"], str) and item["why"].strip()):
+            problems.append(f"{where}: why must say what the document prints")
     return problems
 
 
@@ -275,7 +310,11 @@ def parse_label(raw: dict[str, Any], name: str, base: Path, group: str) -> Label
         for f in raw.get("facts", [])
     )
     absent = tuple((t, r, c) for t, r, c in raw.get("absent_facts", []))
-    return Label(name, base / raw["file"], dict(raw["fields"]), facts, absent, group)
+    inconsistent = tuple(
+        Inconsistency(d["rule"], d["where"], d["why"])
+        for d in raw.get("inconsistent_as_published", [])
+    )
+    return Label(name, base / raw["file"], dict(raw["fields"]), facts, absent, group, inconsistent)
 
 
 def load_labels(labels_dir: Path, corpus_dir: Path) -> list[Label]:

@@ -12,6 +12,7 @@ import pytest
 from govreports import evaluate as ev
 from govreports.commands import eval as eval_command
 from tasks.models import Fact, Region, Report
+from tasks.parsing.tables_rules import APPLICATION_RULES, REVIEW_RULES, check
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "labelled"
@@ -141,6 +142,21 @@ def test_every_corpus_report_has_a_label(corpus_dir: Path) -> None:
     assert documents == labels
 
 
+@pytest.mark.parametrize("path", sorted(LABELS.glob("*.json")), ids=lambda p: p.stem)
+def test_label_breaks_exactly_the_rules_it_declares(path: Path) -> None:
+    """A label is the document as published: its 表三/表四 facts satisfy R1–R6 except the
+    instances declared in ``inconsistent_as_published`` (a real table that does not add up).
+
+    P1–P10 are left to the parser test: pre-2019 labels skip rows with no contract key
+    (信函、传真申请数 is two channels in one row), so a label's P1 sum can be short by design.
+    """
+    label = ev.parse_label(json.loads(path.read_text(encoding="utf-8")), path.stem, ROOT, "corpus")
+    cells = {f.key: float(f.value) for f in label.facts}
+    outcomes = check(cells, (*APPLICATION_RULES, *REVIEW_RULES))
+    failures = sorted((o.rule_id, o.where) for o in outcomes if not o.passed)
+    assert failures == sorted((d.rule, d.where) for d in label.inconsistent)
+
+
 @pytest.mark.parametrize(
     ("fact", "problem"),
     [
@@ -163,6 +179,23 @@ def test_every_corpus_report_has_a_label(corpus_dir: Path) -> None:
 )
 def test_bad_labels_are_reported(fact: dict[str, object], problem: str) -> None:
     raw = {"file": "reports/x.txt", "fields": {}, "facts": [fact], "absent_facts": []}
+    problems = ev.label_problems(raw, partial_fields=True)
+    assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("declared", "problem"),
+    [
+        pytest.param({"rule": "R4", "where": "reconsideration"}, "exactly rule", id="no-why"),
+        pytest.param({"rule": "sum", "where": "total", "why": "x"}, "rule id", id="not-a-rule-id"),
+        pytest.param({"rule": "R2", "where": "", "why": "x"}, "rule instance", id="no-where"),
+        pytest.param({"rule": "R2", "where": "total", "why": " "}, "what the document", id="blank"),
+    ],
+)
+def test_bad_inconsistency_declarations_are_reported(
+    declared: dict[str, object], problem: str
+) -> None:
+    raw = {"file": "r.txt", "fields": {}, "facts": [], "inconsistent_as_published": [declared]}
     problems = ev.label_problems(raw, partial_fields=True)
     assert any(problem in p for p in problems), problems
 

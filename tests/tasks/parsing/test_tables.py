@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from govreports import evaluate as ev
 from tasks.parsing.document import Document, Table, TableRow
+from tasks.parsing.read import read_document
 from tasks.parsing.tables import detect_format, extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from tasks.models import Fact
 
 T3 = [Block(7, sums=True)]
@@ -416,20 +417,41 @@ def test_corpus_values_read_by_hand(corpus_dir: Path, name: str) -> None:
     assert {k: got.get(k) for k in expected} == expected
 
 
-def test_corpus_hard_rules_hold(corpus_dir: Path) -> None:
-    """R1–R6 and P1–P10 on every report, except one the report itself breaks."""
-    failures = []
-    for path in sorted((corpus_dir / "reports").iterdir()):
-        facts, _ = extract_tables(_corpus_doc(path), "unknown")
-        failures += [
-            (path.name, o.rule_id, o.where) for o in check(cell_map(facts)) if not o.passed
-        ]
-    # 2019fmt_pingtan_2020: its outcome rows add up to 26 natural persons against a written
-    # （七）总计 of 20 (and 27 against 21 in 总计): the table itself is inconsistent.
-    assert failures == [
-        ("2019fmt_pingtan_2020.txt", "R2", "natural_person"),
-        ("2019fmt_pingtan_2020.txt", "R2", "total"),
-    ]
+CORPUS_LABELS = Path(__file__).resolve().parents[2] / "labelled"
+CORPUS_REPORTS = sorted(p.stem for p in CORPUS_LABELS.glob("*.json"))
+# What today's parser gets wrong on a report's rules, as a strict xfail: a fix turns it green
+# (XPASS fails the run, so the entry must then go), a regression elsewhere still fails.
+HARD_RULE_MISSES = {
+    "2021fmt_hongze_2023": "the delimited 表四 row '10 1 0 0 0 0 0 0 0 0 5 0 0 0 0' breaks R4/R6 "
+    "as published and is dropped instead of recorded as stated; the label 1.属于国家秘密 printed "
+    "after its row's cells ('… 1 0 0 0 0 0 1' then '1.属于国家秘密') is read as an 8th cell, so "
+    "the row is lost and R2 fails (issue 8 items 2, 3)",
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n,
+            marks=[pytest.mark.xfail(strict=True, reason=HARD_RULE_MISSES[n])]
+            if n in HARD_RULE_MISSES
+            else [],
+        )
+        for n in CORPUS_REPORTS
+    ],
+)
+def test_corpus_hard_rules_hold(corpus_dir: Path, name: str) -> None:
+    """R1–R6 and P1–P10 hold on what the pipeline reads, except where the report itself breaks
+    them: those are declared beside the label (``inconsistent_as_published``) with the rule id
+    and why, and must then fail exactly there, because the stated values are kept as stated."""
+    label = ev.load_labels(CORPUS_LABELS, corpus_dir)
+    (this,) = [lb for lb in label if lb.name == name]
+    doc = read_document(this.document.read_bytes(), this.document.name)
+    facts, _ = extract_tables(doc, "unknown")
+    failures = sorted((o.rule_id, o.where) for o in check(cell_map(facts)) if not o.passed)
+    assert failures == sorted((d.rule, d.where) for d in this.inconsistent)
 
 
 def test_corpus_tax_report_has_no_table(corpus_dir: Path) -> None:
