@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     # Input limits: larger objects are quarantined without being read whole.
     max_object_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
 
+    # Scale-out (prefect-dask). A batch of at least ``dask_min_objects`` objects is fetched,
+    # parsed and validated in chunks of ``dask_chunk_objects`` over Dask: on the scheduler at
+    # ``dask_address`` (e.g. tcp://govreports-dask-scheduler:8786) when set, else on a
+    # LocalCluster of ``dask_workers`` single-threaded worker processes started for the run.
+    # Smaller batches stay in the flow's process: no cluster start-up on the latency path.
+    dask_address: str | None = None
+    dask_min_objects: int = Field(default=200, ge=1)
+    dask_chunk_objects: int = Field(default=25, ge=1)
+    dask_workers: int | None = Field(default=None, ge=1)  # None = one per core
+    # Per-worker memory cap (bytes or "3GiB"): past 95% the nanny restarts the worker.
+    dask_worker_memory: str = "3GiB"
+
     # Publishing.
     commit_retries: int = 8
     # Build and upload the Great Expectations Data Docs site with each run's quality report.
