@@ -46,6 +46,14 @@ DEPLOYMENTS = (
         interval_seconds=600,
         parameters=(("mode", "deployment"),),
     ),
+    DeploymentSpec(
+        flow_name="maintenance",
+        name="maintenance",
+        entrypoint="flows/maintenance.py:maintain",
+        description="Compact small files, checkpoint and vacuum the curated tables.",
+        concurrency_limit=1,
+        interval_seconds=3600,
+    ),
 )
 
 

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # Build and upload the Great Expectations Data Docs site with each run's quality report.
     data_docs: bool = True
 
+    # Table maintenance (flows/maintenance.py): compaction target, and how long files no
+    # longer in the table stay readable (time travel, slow readers) before vacuum deletes them.
+    maintenance_target_file_mb: int = Field(default=128, ge=1)
+    maintenance_retention_hours: int = Field(default=168, ge=0)
+
     # Severity policy: which rule ids quarantine, fail or only warn (report-formats.md §4).
     critical_rules: tuple[str, ...] = ("C1", "C2", "C3", "C4")
     consistency_rules: tuple[str, ...] = (
