@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1"
+# 2: ``meta_sources`` added (docs/contract-changelog.md).
+SCHEMA_VERSION = "2"
 PARSER_VERSION = "0.1.0"
 
 Format = Literal["pre2019", "2019", "2021", "unknown"]
@@ -20,6 +21,24 @@ class Region:
     province: str | None = None
     city: str | None = None
     county: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetaSource:
+    """Where a metadata value (title, agency, report_year, region) was read.
+
+    ``raw`` is the text as the document states it (before a CMS suffix, a year or a
+    breadcrumb was cut off), ``source`` the kind of place (``title``, ``meta:标题``,
+    ``body``, ``signature``, ``self-reference``, ``publisher``, ``address``,
+    ``statistics period``, ``body years``, …), ``line`` its 1-based line in the
+    normalized text when it comes from the body, ``score`` the weight that chose it
+    over the other candidates.
+    """
+
+    raw: str
+    source: str
+    line: int | None = None
+    score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,8 @@ class Report:
     sections: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Per metadata field (title, agency, report_year, region): the text it was chosen from.
+    meta_sources: dict[str, MetaSource] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
     # The normalized text, kept for the text rules (R12, R15, R16); not part of the JSON contract.
     text: str = field(default="", repr=False)
@@ -72,6 +93,7 @@ class Report:
             "sections": list(self.sections),
             "facts": [asdict(f) for f in self.facts],
             "notes": list(self.notes),
+            "meta_sources": {k: asdict(v) for k, v in self.meta_sources.items()},
         }
 
     def fact(self, table: str, row: str, column: str) -> Fact | None:

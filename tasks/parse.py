@@ -50,6 +50,7 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) 
         sections=meta.sections,
         facts=[*table_facts, *extract_prose_facts(doc.lines)],
         notes=_unique(notes),
+        meta_sources=meta.sources,
         text=doc.text,
     )
 

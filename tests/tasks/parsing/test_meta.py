@@ -7,7 +7,12 @@ import pytest
 from tasks.models import Region
 from tasks.parsing.document import Document
 from tasks.parsing.meta import (
+    agency_in_title,
+    choose_agency,
+    choose_report_year,
+    choose_title,
     clean_title,
+    extract_meta,
     find_agency,
     find_format,
     find_published_on,
@@ -16,6 +21,8 @@ from tasks.parsing.meta import (
     find_sections,
     find_signed_on,
     find_title,
+    strip_year,
+    title_quality,
     to_iso,
 )
 
@@ -233,3 +240,135 @@ def test_sections_in_order_without_table_labels() -> None:
 )
 def test_region(agency: str, body: list[str], region: Region) -> None:
     assert find_region(agency, body) == region
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2019年上海市人民政府办公厅", "上海市人民政府办公厅"),
+        ("2024年度江苏省交通运输厅", "江苏省交通运输厅"),
+        ("淮安市人民政府2024年", "淮安市人民政府"),
+        ("平潭综合实验区", "平潭综合实验区"),
+    ],
+    ids=["year-first", "year-du", "year-after", "no-year"],
+)
+def test_year_never_stays_on_the_agency(name: str, expected: str) -> None:
+    assert strip_year(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅"),
+        ("某区人民政府信息公开工作年度报告", "某区人民政府"),
+        ("2019年度政府信息公开工作年度报告", None),
+        ("政府信息公开工作年度报告", None),
+        ("定》（以下简称《规定》）和《关于做好政府信息公开工作年度报告", None),
+    ],
+    ids=["year-first", "no-year-government", "generic-with-year", "generic", "preamble"],
+)
+def test_agency_in_title(title: str, agency: str | None) -> None:
+    assert agency_in_title(title) == agency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "定》（以下简称《规定》）和《关于做好政府信息公开工作年度报告编制工作的通知》要求，",
+        "根据要求，编制2013年政府信息公开工作年度报告",
+        "现将本局2013年政府信息公开工作年度报告如下",
+        "首页>政府信息公开>年度报告",
+    ],
+    ids=["preamble-citation", "sentence", "sentence-opener", "breadcrumb"],
+)
+def test_sentences_and_breadcrumbs_are_not_titles(text: str) -> None:
+    assert title_quality(clean_title(text)) is None
+
+
+def test_preamble_above_the_title_is_passed_over() -> None:
+    doc = Document(
+        kind="html",
+        lines=[
+            "首页 > 政务公开 > 政府信息公开年报",
+            "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《某市政府信息公开规",
+            "定》（以下简称《规定》）和《关于做好政府信息公开工作年度报告编制工作的通知》要求，",
+            "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+        ],
+    )
+    pick = choose_title(doc)
+    assert pick is not None
+    assert (pick.value, pick.source, pick.line) == (
+        "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+        "body",
+        4,
+    )
+
+
+def test_site_owner_is_not_the_agency() -> None:
+    """The CMS suffix and 来源 name the city government; the body names the department."""
+    doc = Document(
+        kind="html",
+        lines=[
+            "财政局2024年政府信息公开工作年度报告",
+            "发布时间：2025-01-20 信息来源：湖州市人民政府",
+            "本报告由湖州市财政局办公室根据《条例》要求编制。",
+            "2024年，湖州市财政局坚持依法公开。2024年，我局共收到申请9件。",
+            "湖州市财政局",
+            "2025年1月16日",
+        ],
+        meta={"title": "财政局2024年政府信息公开工作年度报告_湖州市人民政府"},
+    )
+    title = choose_title(doc)
+    assert title is not None
+    assert title.value == "财政局2024年政府信息公开工作年度报告"
+    agency = choose_agency(title, doc)
+    assert agency is not None
+    assert agency.value == "湖州市财政局"
+    # The choice keeps the text it came from: the title's short name and the fuller reading.
+    assert "财政局2024年" in agency.raw
+    assert "湖州市财政局" in agency.raw
+
+
+def test_agency_from_signature_when_the_title_has_none() -> None:
+    lines = ["政府信息公开工作年度报告", "……", "江苏省交通运输厅", "2025年1月24日"]
+    doc = Document(kind="txt", lines=lines)
+    agency = choose_agency(choose_title(doc), doc)
+    assert agency is not None
+    assert (agency.value, agency.source, agency.line) == ("江苏省交通运输厅", "signature", 3)
+
+
+def test_meta_sources_name_where_each_value_was_read() -> None:
+    doc = Document(
+        kind="txt",
+        lines=[
+            "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+            "本年度报告中所列数据统计期限从2019年1月1日到12月31日止。",
+        ],
+    )
+    meta = extract_meta(doc)
+    assert (meta.agency, meta.report_year) == ("上海市人民政府办公厅", 2019)
+    assert meta.sources["title"].raw == "2019年上海市人民政府办公厅政府信息公开工作年度报告"
+    assert meta.sources["agency"].source == "title"
+    assert meta.sources["report_year"].source == "title"
+    assert meta.sources["region"].source.startswith("agency")
+
+
+def test_report_year_source_is_the_statistics_period_when_the_title_has_none() -> None:
+    pick = choose_report_year(
+        "政府信息公开工作年度报告", ["前言", "本报告所列数据的统计期限为2024年1月1日至12月31日。"]
+    )
+    assert pick is not None
+    assert (pick.value, pick.source, pick.line) == ("2024", "statistics period", 2)
+
+
+@pytest.mark.parametrize(
+    ("agency", "region"),
+    [
+        ("上海市人民政府办公厅", Region("上海市", None, None)),
+        ("上海市黄浦区人民政府", Region("上海市", None, "黄浦区")),
+        ("江苏省交通运输厅", Region("江苏省", None, None)),
+    ],
+    ids=["municipality-office", "municipality-district", "province-department"],
+)
+def test_province_level_bodies_have_no_city(agency: str, region: Region) -> None:
+    assert find_region(agency, []) == region
