@@ -125,7 +125,10 @@ def run(
     from rich.console import Console
 
     console = Console()
-    out.mkdir(parents=True, exist_ok=True)
+    problem = prepare_out(out, console.print, keep=reports)
+    if problem:
+        console.print(f"[red]{problem}")
+        return 2
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         with console.status("starting the S3 and Prefect servers, warming the worker…"):
@@ -260,9 +263,53 @@ def _print_summary(console: Any, s: dict[str, Any]) -> None:
         console.print(f"  quarantined {key}: {reason}")
 
 
+# Marks a folder the demo wrote, so a second demo may replace it (and nothing else).
+OUT_MARKER = ".govreports-demo"
+_OUT_PARTS = ("curated", "quality", "quarantine", "raw", "samples")
+
+
+def prepare_out(out: Path, say: Any, keep: Path | None = None) -> str | None:
+    """Make ``out`` ready for this demo's results; return why not, if it cannot be.
+
+    Tables from an earlier demo must not mix with this one's (a Delta folder would keep
+    the old log and rows): a folder an earlier demo wrote is emptied of what it wrote,
+    and said so; any other non-empty folder is refused. ``keep`` (the --reports folder)
+    is never removed, even when it lies inside ``out``.
+    """
+    import shutil
+
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / OUT_MARKER).exists():
+            return (
+                f"--out {out} already holds files that are not an earlier demo's results; "
+                "choose an empty or new folder"
+            )
+        kept = keep.resolve() if keep else None
+        for part in _OUT_PARTS:
+            target = (out / part).resolve()
+            if kept and (kept == target or target in kept.parents):
+                continue
+            shutil.rmtree(target, ignore_errors=True)
+        say(f"replaced the previous demo results in {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / OUT_MARKER).write_text("written by govreports demo; a next demo replaces it\n")
+    return None
+
+
 def _copy_out(store: Any, settings: Any, out: Path) -> None:
-    """Copy the curated tables and quality reports locally (relative paths: still Delta tables)."""
-    for prefix in (settings.curated_prefix, settings.quality_prefix, settings.quarantine_prefix):
+    """Copy the curated tables, quality site and raw objects locally (relative paths).
+
+    The raw objects come along so that the site's links to them work from the copy.
+    """
+    prefixes = (
+        settings.curated_prefix,
+        settings.quality_prefix,
+        settings.quarantine_prefix,
+        settings.raw_prefix,
+    )
+    for prefix in prefixes:
         for ref in store.list(prefix):
             target = out / ref.key
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -50,8 +50,9 @@ class Settings(BaseSettings):
 
     # Publishing.
     commit_retries: int = 8
-    # Build and upload the Great Expectations Data Docs site with each run's quality report.
-    data_docs: bool = True
+    # Also build GX's own Data Docs under quality/data-docs/ (they load CSS/JS from CDNs and
+    # cannot name the report of a failure: off, and not linked; docs/adr/0005-quality-site.md).
+    data_docs: bool = False
 
     # Table maintenance (flows/maintenance.py): compaction target, and how long files no
     # longer in the table stay readable (time travel, slow readers) before vacuum deletes them.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from tasks.models import PARSER_VERSION, Report
+from tasks.reviews import REVIEWS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -57,6 +58,9 @@ REPORTS = pa.schema(
         ("quality_status", _STR),
         ("failed_rules", _LIST),
         ("warned_rules", _LIST),
+        # A maintainer's decision in force (tasks/reviews.py): accepted | corrected | null.
+        ("review_status", _STR),
+        ("review_ids", _LIST),
         ("applications_received", pa.int64()),
         ("applications_carried_forward", pa.int64()),
         ("reconsideration_total", pa.int64()),
@@ -125,6 +129,8 @@ TABLES: dict[str, TableSpec] = {
     "facts": TableSpec("facts", FACTS, (PARTITION,)),
     "rule_results": TableSpec("rule_results", RULE_RESULTS, (PARTITION,)),
     "outcomes": TableSpec("outcomes", OUTCOMES, ()),
+    # Maintainers' decisions (tasks/reviews.py); small, read whole.
+    "reviews": TableSpec("reviews", REVIEWS, ()),
 }
 
 # Headline numbers, first source that states them wins: the table, then the prose.
@@ -188,6 +194,8 @@ class Verdicted:
     status: str  # pass | warn | fail
     failed_rules: tuple[str, ...] = ()
     warned_rules: tuple[str, ...] = ()
+    review_status: str | None = None  # accepted | corrected (tasks/reviews.py)
+    review_ids: tuple[str, ...] = ()
 
 
 def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Table:
@@ -220,6 +228,8 @@ def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Tabl
                 "quality_status": it.status,
                 "failed_rules": list(it.failed_rules),
                 "warned_rules": list(it.warned_rules),
+                "review_status": it.review_status,
+                "review_ids": list(it.review_ids),
                 **headline_numbers(r),
                 "text": r.text,
             }
@@ -228,9 +238,12 @@ def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Tabl
 
 
 def clean_rows(reports: pa.Table) -> pa.Table:
+    """Pass and warn reports, and failing ones a maintainer accepted (marked in review_status)."""
     import pyarrow.compute as pc
 
-    return reports.filter(pc.is_in(reports["quality_status"], value_set=pa.array(CLEAN_STATUSES)))
+    holds = pc.is_in(reports["quality_status"], value_set=pa.array(CLEAN_STATUSES))
+    accepted = pc.fill_null(pc.equal(reports["review_status"], "accepted"), False)
+    return reports.filter(pc.or_(holds, accepted))
 
 
 def fact_rows(reports: Sequence[Report]) -> pa.Table:

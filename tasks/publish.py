@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from govreports.settings import Settings
     from tasks.fetch import ObjectRef, S3ObjectStore
     from tasks.models import Report
+    from tasks.reviews import Review
 
 
 _MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
@@ -50,7 +51,7 @@ _MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
 @dataclass(frozen=True, slots=True)
 class Quarantined:
     ref: ObjectRef
-    stage: str  # fetch | parse | validate
+    stage: str  # fetch | parse | validate | review
     code: str
     reason: str
     rule_ids: tuple[str, ...] = ()
@@ -95,11 +96,42 @@ class Curated:
                 storage_options=self.options,
             )
 
-    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+    def read(
+        self, table: str, columns: list[str] | None = None, filters: list[Any] | None = None
+    ) -> pa.Table:
+        """``columns``: only these (absent ones, from an older schema, are left out).
+
+        ``filters``: DNF filters pushed to the Delta scan (files skipped by their stats).
+        """
         from deltalake import DeltaTable
 
         dt = DeltaTable(self.uri(table), storage_options=self.options)
-        return dt.to_pyarrow_table(columns=columns)
+        if columns is not None:
+            have = set(dt.schema().to_arrow().names)
+            columns = [c for c in columns if c in have]
+        return dt.to_pyarrow_table(columns=columns, filters=filters)
+
+    def reviews(self) -> list[Review]:
+        """Every maintainer decision on record (a small table, read whole)."""
+        from deltalake.exceptions import TableNotFoundError
+
+        from tasks.reviews import Review
+
+        try:
+            rows = self.read("reviews").to_pylist()
+        except TableNotFoundError:
+            return []
+        return [Review.from_row(r) for r in rows]
+
+    def record_review(self, review: Review) -> None:
+        from deltalake import write_deltalake
+
+        from tasks.reviews import review_rows
+
+        self.ensure_tables()
+        write_deltalake(
+            self.uri("reviews"), review_rows([review]), mode="append", storage_options=self.options
+        )
 
     def outcomes(self) -> dict[str, dict[str, Any]]:
         """key → its outcome row (the latest processed version of that key)."""
@@ -134,14 +166,17 @@ class Curated:
         quarantined: Sequence[Quarantined],
         rule_results: pd.DataFrame | None,
         run_id: str,
+        *,
+        force: bool = False,
     ) -> PublishResult:
+        """``force``: rewrite reports already on record (a re-validation, e.g. after a review)."""
         from deltalake.exceptions import CommitFailedError
 
         start = time.perf_counter()
         delay = 0.2
         for attempt in range(1, self.settings.commit_retries + 1):
             try:
-                result = self._publish_once(items, quarantined, rule_results, run_id)
+                result = self._publish_once(items, quarantined, rule_results, run_id, force)
             except CommitFailedError:
                 if attempt == self.settings.commit_retries:
                     raise
@@ -159,6 +194,7 @@ class Curated:
         quarantined: Sequence[Quarantined],
         rule_results: pd.DataFrame | None,
         run_id: str,
+        force: bool = False,
     ) -> PublishResult:
         from deltalake import DeltaTable, write_deltalake
 
@@ -180,7 +216,7 @@ class Curated:
             row["report_id"] for k, row in known.items() if k not in batch_keys and row["report_id"]
         }
         dropped = old_ids - still_used
-        existing = self._existing_report_ids(new_ids)
+        existing = set() if force else self._existing_report_ids(new_ids)
         to_write = {rid: it for rid, it in unique.items() if rid not in existing}
         touched = set(to_write) | dropped
 
@@ -282,6 +318,8 @@ class Curated:
                 predicate=predicate,
                 partition_by=list(spec.partition_by) or None,
                 storage_options=self.options,
+                # Tables written before a column was added (review_status) take it on.
+                schema_mode="merge",
             )
         else:
             table(self.uri(name), storage_options=self.options).delete(predicate)
@@ -359,76 +397,34 @@ def raw_link(settings: Settings, key: str) -> str:
 
 
 def write_quality_report(settings: Settings, curated: Curated, published: Any, run_id: str) -> str:
-    """Render the run's quality report, keep the run trend, and write both under the quality prefix.
+    """Record the run's summary, then refresh the quality site (tasks/site.py) from the tables.
 
-    ``published`` is the publish stage's result (``tasks.stages.Published``).
-    Returns the URL of the run's HTML page.
+    ``published`` is the publish stage's result (``tasks.stages.Published``). The overview
+    is rebuilt whole (light columns); pages are rebuilt for this run's reports and the run.
+    Returns the URL of the run's page.
     """
-    import pandas as pd
-
-    from tasks.quality import render_quality_report
+    from tasks.site import run_page, write_site
 
     summary = {
         "run_id": run_id,
         "at": published.finished_at.isoformat(),
         **published.summary(),
     }
-    reports = pd.DataFrame(
-        [
-            {
-                "report_id": it.report.report_id,
-                "key": it.ref.key,
-                "title": it.report.title,
-                "agency": it.report.agency,
-                "report_year": it.report.report_year,
-                "format": it.report.format,
-                "quality_status": it.status,
-                "failed_rules": list(it.failed_rules),
-                "warned_rules": list(it.warned_rules),
-            }
-            for it in published.items
-        ]
-        + [
-            {
-                "report_id": None,
-                "key": q.ref.key,
-                "title": None,
-                "agency": None,
-                "report_year": None,
-                "format": None,
-                "quality_status": "quarantined",
-                "failed_rules": list(q.rule_ids),
-                "warned_rules": [],
-                "reason": f"{q.stage}: {q.code}: {q.reason}",
-            }
-            for q in published.quarantined
-        ]
-    )
-    rules = published.rule_results if published.rule_results is not None else pd.DataFrame()
     prefix = settings.quality_prefix
     trend_key = f"{prefix}runs.json"
     trend: list[dict[str, Any]] = (
         list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
     )
-    trend = [*trend, summary][-200:]
-    if settings.data_docs and not rules.empty:
-        _upload_data_docs(curated, f"{prefix}data-docs/")
-
-    def render(docs_link: str) -> bytes:
-        page_summary = {**summary, "data_docs": docs_link if settings.data_docs else None}
-        return render_quality_report(
-            page_summary, reports, rules, trend, lambda key: raw_link(settings, key)
-        ).encode()
-
-    page = f"{prefix}runs/{run_id}/index.html"
-    # Relative links, so the pages still work from a local copy of the bucket.
-    curated.store.put(page, render("../../data-docs/index.html"), "text/html; charset=utf-8")
+    trend = [*trend, summary][-500:]
     curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
-    curated.store.put(
-        f"{prefix}index.html", render("data-docs/index.html"), "text/html; charset=utf-8"
-    )
     curated.store.put_json(trend_key, trend)
-    return raw_link(settings, page)
+    rules = published.rule_results
+    if settings.data_docs and rules is not None and not rules.empty:
+        # Off by default and not linked from the site (docs/adr/0005-quality-site.md).
+        _upload_data_docs(curated, f"{prefix}data-docs/")
+    report_ids = [it.report.report_id for it in published.items]
+    write_site(curated, report_ids=report_ids, run_ids=[run_id], runs=trend)
+    return raw_link(settings, prefix + run_page(run_id))
 
 
 def _upload_data_docs(curated: Curated, prefix: str) -> None:

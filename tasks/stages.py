@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from govreports.settings import Settings
+    from tasks.reviews import Decision, Review
 
 _FETCH_THREADS = 8
 # Great Expectations is not thread-safe: two runs validating at once in one warm worker
@@ -96,7 +97,8 @@ def _curated(settings: Settings) -> Curated:
     return Curated(settings, S3ObjectStore.from_settings(settings))
 
 
-def fetch(settings: Settings, keys: Sequence[str]) -> Fetched:
+def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fetched:
+    """``force``: fetch objects whose current version already has an outcome (re-validation)."""
     start = time.perf_counter()
     curated = _curated(settings)
     known = curated.outcomes()
@@ -107,7 +109,7 @@ def fetch(settings: Settings, keys: Sequence[str]) -> Fetched:
         skipped = [
             k
             for k, ref in refs.items()
-            if ref is None or (k in known and known[k]["etag"] == ref.etag)
+            if ref is None or (not force and k in known and known[k]["etag"] == ref.etag)
         ]
         todo = [k for k in wanted if k not in skipped]
         results = list(pool.map(lambda k: store.read(k, settings.max_object_bytes), todo))
@@ -150,14 +152,16 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
     from tasks.validate import validate_batch
 
     start = time.perf_counter()
-    reports = [r for _, r in parsed.reports]
-    pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
-    previous = _curated(settings).previous_reports(pairs)
+    curated = _curated(settings)
     quarantined = list(parsed.quarantined)
+    parsed_reports, decisions = _apply_reviews(curated.reviews(), parsed.reports, quarantined)
+    reports = [r for _, r in parsed_reports]
+    pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
+    previous = curated.previous_reports(pairs)
     with _VALIDATION_LOCK:
         verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
     items: list[Verdicted] = []
-    for ref, report in parsed.reports:
+    for ref, report in parsed_reports:
         if report.report_id in broken:
             reason = f"the validator failed on this report: {broken[report.report_id]}"
             quarantined.append(Quarantined(ref, "validate", "validator_error", reason))
@@ -169,6 +173,7 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                 Quarantined(ref, "validate", "critical", reason, tuple(verdict.failed_rules))
             )
         else:
+            decision = decisions[report.report_id]
             items.append(
                 Verdicted(
                     report,
@@ -176,10 +181,35 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                     verdict.status,
                     tuple(verdict.failed_rules),
                     tuple(verdict.warned_rules),
+                    decision.status,
+                    tuple(decision.review_ids),
                 )
             )
     parsed.timings.add("validate", start)
     return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings)
+
+
+def _apply_reviews(
+    reviews: Sequence[Review],
+    reports: Sequence[tuple[ObjectRef, Report]],
+    quarantined: list[Quarantined],
+) -> tuple[list[tuple[ObjectRef, Report]], dict[str, Decision]]:
+    """Maintainers' decisions before the rules run: rejections quarantine, corrections apply."""
+    from tasks.reviews import apply_corrections, decide
+
+    kept: list[tuple[ObjectRef, Report]] = []
+    decisions: dict[str, Decision] = {}
+    for ref, report in reports:
+        decision = decide(reviews, report.report_id, ref.key, ref.etag)
+        if decision.rejected:
+            r = decision.rejected
+            who = f"{r.reviewer} on {r.at:%Y-%m-%d} (review {r.review_id[:8]})"
+            reason = f"rejected by {who}: {r.reason}"
+            quarantined.append(Quarantined(ref, "review", "rejected", reason))
+            continue
+        kept.append((ref, apply_corrections(report, decision.corrections)))
+        decisions[report.report_id] = decision
+    return kept, decisions
 
 
 def _validate_all(
@@ -222,10 +252,12 @@ def _validate_all(
     return verdicts, rule_results, broken
 
 
-def publish(settings: Settings, validated: Validated, run_id: str) -> Published:
+def publish(
+    settings: Settings, validated: Validated, run_id: str, *, force: bool = False
+) -> Published:
     start = time.perf_counter()
     result = _curated(settings).publish(
-        validated.items, validated.quarantined, validated.rule_results, run_id
+        validated.items, validated.quarantined, validated.rule_results, run_id, force=force
     )
     validated.timings.add("publish", start)
     return Published(
