@@ -238,6 +238,8 @@ def rule_frame_passed(frame: pd.DataFrame) -> pd.Series:
 
 
 def fmt_number(value: float) -> str:
+    if not math.isfinite(value):  # int(inf) raises; a non-finite value is shown as it is
+        return str(value)
     if value == int(value):
         return str(int(value))
     return f"{value:.6f}".rstrip("0").rstrip(".")
@@ -339,13 +341,48 @@ def unexpected_counts(result: ExpectationSuiteValidationResult) -> list[int]:
     return [int((item.result or {}).get("unexpected_count") or 0) for item in result.results]
 
 
-def check_counts(name: str, result: ExpectationSuiteValidationResult, ours: Sequence[int]) -> None:
+def _result_key(config: Any) -> tuple[str, str, str]:
+    kwargs = dict(getattr(config, "kwargs", None) or {})
+    return (str(config.type), str(kwargs.get("column")), repr(sorted((config.meta or {}).items())))
+
+
+def counts_in_check_order(
+    result: ExpectationSuiteValidationResult, checks: Sequence[ColumnCheck]
+) -> list[int]:
+    """GX's unexpected counts, one per check in ``checks`` order.
+
+    GX returns a suite's results grouped by column, not in the order the expectations were
+    added (C4's report_year range comes back second, after C1's report_year check): read
+    positionally, a report with no facts (C3) looked like a C4 failure and the cross-check
+    raised "validation tool error" for a plain critical failure.
+    """
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for item in result.results:
+        if item.expectation_config is None:
+            return unexpected_counts(result)
+        key = _result_key(item.expectation_config)
+        counts.setdefault(key, []).append(int((item.result or {}).get("unexpected_count") or 0))
+    ordered: list[int] = []
+    for check in checks:
+        found = counts.get(_result_key(check.expectation().configuration))
+        if not found:
+            return unexpected_counts(result)  # let check_counts report the mismatch
+        ordered.append(found.pop(0))
+    return ordered
+
+
+def check_counts(
+    name: str,
+    result: ExpectationSuiteValidationResult,
+    ours: Sequence[int],
+    theirs: Sequence[int] | None = None,
+) -> None:
     """GX's unexpected counts must equal the failures we derived from the same columns."""
     if len(result.results) != len(ours):
         raise ValidationToolError(
             f"suite {name!r}: GX ran {len(result.results)} expectations, expected {len(ours)}"
         )
-    theirs = unexpected_counts(result)
+    theirs = unexpected_counts(result) if theirs is None else theirs
     if list(theirs) != list(ours):
         raise ValidationToolError(
             f"suite {name!r}: GX counted {theirs} unexpected rows, "
@@ -363,7 +400,8 @@ def run_column_checks(
     checks = tuple(checks)
     result = runner().run(name, checked, checks, lambda: [c.expectation() for c in checks])
     masks = {i: c.passed(frame) | ~c.domain(frame) for i, c in enumerate(checks)}
-    check_counts(name, result, [int((~m).sum()) for m in masks.values()])
+    ours = [int((~m).sum()) for m in masks.values()]
+    check_counts(name, result, ours, counts_in_check_order(result, checks))
     return masks
 
 

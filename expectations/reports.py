@@ -51,6 +51,7 @@ from expectations.facts import (
     FACT_TABLES,
 )
 from tasks.models import SCHEMA_VERSION, Report
+from tasks.parsing.numbers import fits
 from tasks.vocabulary import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ def reports_frame(reports: Sequence[Report]) -> pd.DataFrame:
 
 
 def _finite(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+    """A number the contract's columns hold (a Python int beyond int64 made np.isfinite raise)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and fits(value)
 
 
 Row = dict[str, Any]

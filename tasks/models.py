@@ -106,7 +106,7 @@ class Report:
 class ParseError(Exception):
     """A document the parser cannot make sense of; the pipeline quarantines it.
 
-    ``code`` is a short stable identifier (``empty``, ``unsupported_type``,
+    ``code`` is one of ``tasks.reasons.CODES`` (``empty``, ``unsupported_type``,
     ``unreadable``, ``encrypted``, ``not_a_report``, ``too_large``, …);
     ``reason`` is one human sentence naming what is wrong.
     """

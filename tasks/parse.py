@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from tasks.models import ParseError, Report
 from tasks.parsing.meta import extract_meta
 from tasks.parsing.normalize import normalize_document
+from tasks.parsing.numbers import bound_facts
 from tasks.parsing.prose import extract_prose_facts
-from tasks.parsing.read import read_document
+from tasks.parsing.read import check_text_size, read_document
+from tasks.parsing.script import to_simplified
 from tasks.parsing.tables import extract_tables
 
 if TYPE_CHECKING:
@@ -29,13 +31,16 @@ _LETTER_TITLE = re.compile(r"(?:的|之)(?:函|通知|批复|请示|意见)$|^�
 def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Report:
     """Parse one report file. Raises ParseError when it cannot be read or is not a report."""
     report_id = hashlib.sha256(data).hexdigest()
-    doc = normalize_document(read_document(data, filename, max_bytes=max_bytes))
+    raw = read_document(data, filename, max_bytes=max_bytes)
+    check_text_size(sum(map(len, raw.lines)), max(map(len, raw.lines), default=0))
+    doc = normalize_document(to_simplified(raw))
     if not any(doc.lines):
         raise ParseError("empty", "the file holds no text")
     meta = extract_meta(doc)
     table_facts, table_notes = extract_tables(doc, meta.format)
     _check_is_report(meta.title, doc, has_tables=bool(table_facts))
     notes = [*doc.notes, *meta.notes, *table_notes]
+    facts = bound_facts([*table_facts, *extract_prose_facts(doc.lines)], notes)
     if not table_facts:
         notes.append("table_absent: no statistics table values were read")
     return Report(
@@ -48,7 +53,7 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) 
         signed_on=meta.signed_on,
         region=meta.region,
         sections=meta.sections,
-        facts=[*table_facts, *extract_prose_facts(doc.lines)],
+        facts=facts,
         notes=_unique(notes),
         meta_sources=meta.sources,
         text=doc.text,

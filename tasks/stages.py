@@ -19,6 +19,7 @@ from tasks.fetch import Fetched as FetchedObject
 from tasks.fetch import ObjectRef, S3ObjectStore
 from tasks.models import ParseError, Report
 from tasks.publish import Curated, PublishResult, Quarantined
+from tasks.reasons import critical_reason
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -168,7 +169,7 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
             continue
         verdict = verdicts[report.report_id]
         if verdict.status == "quarantine":
-            reason = "; ".join(verdict.reasons) or "critical rule failed"
+            reason = critical_reason(verdict.reasons)
             quarantined.append(
                 Quarantined(ref, "validate", "critical", reason, tuple(verdict.failed_rules))
             )

@@ -57,17 +57,32 @@ def run(args: argparse.Namespace) -> int:
 def _validate(parsed: list[tuple[Path, Any]]) -> tuple[list[dict[str, Any]] | None, int]:
     import pandas as pd
 
+    from tasks.reasons import critical_reason
     from tasks.validate import ValidationToolError, validate_batch
 
     try:
-        result = validate_batch([r for _, r in parsed])
-    except ValidationToolError as exc:
-        print(f"validation tool error (not a problem of the files): {exc}", file=sys.stderr)
-        return None, 2
-    rr = result.rule_results
+        results = {r.report_id: validate_batch([r for _, r in parsed]) for _, r in parsed[:1]}
+        shared = next(iter(results.values()))
+        results = {r.report_id: shared for _, r in parsed}
+    except ValidationToolError:
+        # As the pipeline does: each file alone, so the one the validator fails on is named
+        # (validator_error) and the others still get their verdicts.
+        results = {}
+        for path, report in parsed:
+            try:
+                results[report.report_id] = validate_batch([report])
+            except ValidationToolError as exc:
+                reason = f"the validator failed on this report: {exc}"
+                print(f"{path}: would be quarantined: validator_error: {reason}", file=sys.stderr)
+        if not results:
+            return None, 2
     outputs: list[dict[str, Any]] = []
-    status = 0
+    status = 0 if len(results) == len({r.report_id for _, r in parsed}) else 2
     for path, report in parsed:
+        result = results.get(report.report_id)
+        if result is None:
+            continue
+        rr = result.rule_results
         verdict = result.verdicts[report.report_id]
         rows = rr[rr["report_id"] == report.report_id].drop(columns=["report_id"])
         rules = [
@@ -89,7 +104,8 @@ def _validate(parsed: list[tuple[Path, Any]]) -> tuple[list[dict[str, Any]] | No
             }
         )
         if verdict.status == "quarantine":
-            print(f"{path}: would be quarantined: {'; '.join(verdict.reasons)}", file=sys.stderr)
+            reason = critical_reason(verdict.reasons)
+            print(f"{path}: would be quarantined: critical: {reason}", file=sys.stderr)
             status = 2
         elif verdict.status == "fail" and status < 2:
             status = 1

@@ -26,6 +26,10 @@ _SPACES = dict.fromkeys((160, 12288, 8194, 8195, 8201, 8202, 8239, 9), " ")
 _ZERO_WIDTH = dict.fromkeys((8203, 8204, 8205, 8288, 65279, 173))
 _TRANSLATE = {**_TO_HALF, **_SPACES, **_ZERO_WIDTH}
 
+# C0/C1 control characters (tab becomes a space above; line breaks are already split off):
+# a NUL inside a cell ("4\x001") would otherwise cut the number it sits in.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"、，。：；！？（）《》“”‘’〈〉【】"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) +(?=[{_CJK}{_CJK_PUNCT}])")
@@ -82,9 +86,14 @@ def normalize_document(doc: Document) -> Document:
     Table rows keep pointing at the line that renders them (line numbers are remapped).
     """
     meta = dict(doc.meta)
+    notes = list(doc.notes)
     lines: list[str] = []
     new_index: dict[int, int] = {}
+    controls: dict[int, int] = {}  # raw line number -> control characters removed
     for old_no, raw in enumerate(doc.lines, start=1):
+        if _CONTROL.search(raw):
+            controls[old_no] = len(_CONTROL.findall(raw))
+            raw = _CONTROL.sub("", raw)  # noqa: PLW2901 - the cleaned line replaces the raw one
         line = normalize_text(_take_chrome(raw, meta))
         if not line or _is_boilerplate_line(line):
             continue
@@ -94,7 +103,7 @@ def normalize_document(doc: Document) -> Document:
         Table(
             rows=[
                 TableRow(
-                    cells=[normalize_text(c) for c in row.cells],
+                    cells=[normalize_text(_CONTROL.sub("", c)) for c in row.cells],
                     line=new_index.get(row.line, _nearest(new_index, row.line)),
                 )
                 for row in table.rows
@@ -102,8 +111,15 @@ def normalize_document(doc: Document) -> Document:
         )
         for table in doc.tables
     ]
-    meta = {k: normalize_text(v) for k, v in meta.items()}
-    return Document(kind=doc.kind, lines=lines, tables=tables, meta=meta, notes=list(doc.notes))
+    meta = {k: normalize_text(_CONTROL.sub("", v)) for k, v in meta.items()}
+    if controls:
+        where = ", ".join(str(n) for n in list(controls)[:10])
+        where += " …" if len(controls) > 10 else ""
+        notes.append(
+            f"control_characters: {sum(controls.values())} control characters (NUL and the like) "
+            f"removed from {len(controls)} line(s) of the file: {where}"
+        )
+    return Document(kind=doc.kind, lines=lines, tables=tables, meta=meta, notes=notes)
 
 
 def _nearest(index: dict[int, int], line: int) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tasks.models import Fact
+from tasks.parsing.numbers import to_float, to_int
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -145,13 +146,14 @@ def to_number(text: str) -> int | float | None:
     """``468`` → 468, ``1,234`` → 1234, ``两`` → 2, ``十`` → 10, ``3940.5`` → 3940.5."""
     text = text.replace(",", "")
     if re.fullmatch(r"\d+", text):
-        return int(text)
+        return to_int(text)
     if re.fullmatch(r"\d+\.\d+", text):
-        return float(text)
+        return to_float(text)
     import cn2an
 
     try:
         value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, TypeError):
+        # An int stays exact (float() of a huge one overflows); range is checked later.
+        return value if isinstance(value, int) or not value.is_integer() else int(value)
+    except (ValueError, KeyError, TypeError, OverflowError):
         return None
-    return int(value) if float(value).is_integer() else float(value)

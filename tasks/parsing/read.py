@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
 _MAX_UNZIPPED = 200 * 1024 * 1024
 _MAX_RATIO = 200
 _MAX_RATIO_MIN_SIZE = 10 * 1024 * 1024
+
+# An inflated word/document.xml above this is not a report (real ones stay under 5 MB): it is
+# refused before python-docx builds a tree of ~20x its size in memory.
+_MAX_DOCUMENT_XML = 64 * 1024 * 1024
+# Characters of text a report can hold: the longest real one has ~17,000; past this a file is
+# quarantined as too large before the line splitter and the extractors walk it.
+MAX_TEXT_CHARS = 2_000_000
 
 _CRAWLER_SEPARATOR = re.compile(r"^=+\s*正文\s*=+\s*$", re.MULTILINE)
 _CRAWLER_FIELD = re.compile(r"^([^\s:：]{1,12})\s*[:：]\s?(.*)$")
@@ -139,8 +147,24 @@ def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def check_text_size(text_chars: int, longest_line: int) -> None:
+    """Refuse a text too long to be a report (a single 10 MB line, a dump), saying how long."""
+    if text_chars <= MAX_TEXT_CHARS:
+        return
+    shape = (
+        f"a single line of {longest_line:,} characters"
+        if longest_line > text_chars // 2
+        else f"{text_chars:,} characters of text"
+    )
+    raise ParseError(
+        "too_large", f"{shape}, over the limit of {MAX_TEXT_CHARS:,} characters for a report"
+    )
+
+
 def _read_txt(data: bytes) -> Document:
     text = decode_text(data)
+    if len(text) > MAX_TEXT_CHARS:
+        check_text_size(len(text), max(map(len, _split_lines(text))))
     lines = _split_lines(text)
     meta: dict[str, str] = {}
     sep = _CRAWLER_SEPARATOR.search("\n".join(lines[:40]))
@@ -606,8 +630,12 @@ def _read_docx(data: bytes) -> Document:
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, BadZipFile, XML errors
+        if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+            raise ParseError(
+                "corrupt_archive", f"the .docx archive is damaged: {_short(exc)}"
+            ) from None
         raise ParseError(
-            "unreadable", f"the .docx could not be opened ({type(exc).__name__})"
+            "unreadable", f"the .docx could not be opened ({type(exc).__name__}: {_short(exc)})"
         ) from None
     lines: list[str] = []
     tables: list[Table] = []
@@ -640,15 +668,22 @@ def _docx_table(table: object, lines: list[str]) -> Table:
     return out
 
 
+def _short(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__)[:200]
+
+
 def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ParseError("unreadable", "the .docx is not a readable zip archive") from None
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ParseError(
+            "corrupt_archive", f"the .docx is not a readable zip archive: {_short(exc)}"
+        ) from None
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
         raise ParseError("unsupported_type", "a zip archive that is not a Word .docx document")
+    _inflate_check(archive, archive.getinfo("word/document.xml"))
     total = sum(m.file_size for m in members)
     if total > _MAX_UNZIPPED:
         raise ParseError("too_large", f"the .docx inflates to {total} bytes")
@@ -657,3 +692,25 @@ def _check_zip(data: bytes) -> None:
             raise ParseError(
                 "too_large", f"{m.filename} inflates {m.file_size // max(m.compress_size, 1)}×"
             )
+
+
+def _inflate_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Inflate ``member`` in chunks, keeping nothing: its real size (not the one its headers
+    claim) must stay under ``_MAX_DOCUMENT_XML``, and its local header, sizes and CRC must
+    agree with the central directory (zipfile checks them as it reads)."""
+    total = 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1 << 20):
+                total += len(chunk)
+                if total > _MAX_DOCUMENT_XML:
+                    raise ParseError(
+                        "too_large",
+                        f"{member.filename} inflates past {_MAX_DOCUMENT_XML:,} bytes "
+                        f"({member.compress_size:,} compressed)",
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise ParseError(
+            "corrupt_archive",
+            f"the .docx archive contradicts itself ({member.filename}): {_short(exc)}",
+        ) from None

@@ -35,6 +35,7 @@ from tasks.parsing.labels import (
     UNMAPPED,
     LabelSet,
 )
+from tasks.parsing.numbers import to_float, to_int
 from tasks.parsing.tables_cells import facts_from_cells
 from tasks.parsing.tables_rules import (
     APPLICATION_RULES,
@@ -348,7 +349,7 @@ def _pipe_cells(run: str, n: int) -> tuple[Cell, ...] | None:
     for part in parts:
         offset = run.index(part, offset) if part else offset
         value = part.strip()
-        number = float(value) if "." in value else int(value) if value else 0
+        number = to_float(value) if "." in value else to_int(value) if value else 0
         cells.append(Cell(number, value, offset))
     return tuple(cells)
 

@@ -33,6 +33,7 @@ from tasks.parsing.labels import (
     UNMAPPED,
     LabelSet,
 )
+from tasks.parsing.numbers import to_float, to_int
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Table, TableRow
@@ -72,7 +73,7 @@ def _value(cell: str) -> _Value | None:
             break
     if not _NUMBER.fullmatch(text):
         return None
-    return _Value(float(text) if "." in text else int(text), cell, unit)
+    return _Value(to_float(text) if "." in text else to_int(text), cell, unit)
 
 
 def _table_facts(table: Table, notes: list[str]) -> list[Fact]:

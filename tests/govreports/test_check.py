@@ -26,3 +26,22 @@ def test_unreadable_file_exits_2_with_one_line(
     assert main(["check", str(tmp_path / "missing.txt")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot be read" in err[0] and "Traceback" not in err[0]
+
+
+def test_check_and_the_quarantine_record_carry_the_same_code_and_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govreports.samples.hostile import hostile_files
+    from tasks.models import ParseError
+    from tasks.parse import parse_document
+
+    case = next(c for c in hostile_files(heavy=False) if c.name == "corrupt_zip.docx")
+    path = tmp_path / case.name
+    path.write_bytes(case.data)
+    try:
+        parse_document(case.data, case.name)
+    except ParseError as exc:
+        expected = f"{exc.code}: {exc.reason}"
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert expected.startswith("corrupt_archive: ") and expected in err

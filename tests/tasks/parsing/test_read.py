@@ -230,7 +230,7 @@ def test_zip_bomb_docx_is_rejected_before_opening() -> None:
         (b"\xd0\xcf\x11\xe0" + b"\x00" * 50, "r.doc", "unsupported_type"),
         ("平潭县年报".encode(), "r.xlsx", "unsupported_type"),
         (bytes(range(256)) * 40, "r.txt", "unreadable"),
-        (b"PK\x03\x04 not really a zip", "r.docx", "unreadable"),
+        (b"PK\x03\x04 not really a zip", "r.docx", "corrupt_archive"),
         (b"x" * 101, "r.txt", "too_large"),
     ],
     ids=["empty", "blank", "png", "ole-doc", "unknown-ext", "binary-junk", "bad-zip", "too-large"],
