@@ -27,6 +27,8 @@ CODES: Final[dict[str, str]] = {
     # validate
     "critical": "a critical rule failed (C1-C4): no year, no agency, no numbers, broken schema",
     "validator_error": "the validator failed on this report alone (the others validated)",
+    # review
+    "rejected": "a maintainer's review rejected the report (the reviews table has the note)",
     # any stage
     "poison": "a tool failure not about the document, repeated on every attempt across runs",
 }
