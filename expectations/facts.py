@@ -39,22 +39,6 @@ from tasks.vocabulary import (
     OUTCOME_ROWS_2019,
 )
 
-APPLICATION_ROWS_2019 = (
-    "new_received",
-    "carried_over",
-    *OUTCOME_ROWS_2019,
-    "other",
-    "outcome_total",
-    "carried_forward",
-)
-APPLICATION_ROWS_2021 = (
-    "new_received",
-    "carried_over",
-    *OUTCOME_ROWS_2019,
-    *OTHER_ROWS_2021,
-    "outcome_total",
-    "carried_forward",
-)
 REVIEW_ROWS = {
     "reconsideration": "R4",
     "litigation_direct": "R5",

@@ -16,9 +16,8 @@ Critical rules (a failure quarantines the report, with the reason):
 Report-level rules, on the report rule frame (one row per report and instance):
 
 * R13 (structure, 2019/2021 formats): the six section headings in order; 表二, 表三 and
-  表四 present; 表三 with every cell of its format (the 23 or 25 canonical rows of
-  data-contract.md §2 x 7 columns, so a 2021 report has its three （六） sub-rows); 表四
-  with its 15 cells. Severity *warning* by default: heading wording varies in real
+  表四 present; a 2021 表三 has its three （六） sub-rows (洪泽区 2023/2024 print the 2019
+  single row). Severity *warning* by default: heading wording varies in real
   reports (概述 for 总体情况, …改进措施), small agencies legitimately omit tables or say
   "无" in prose, and the detection depends on the parser's heading and table
   recognition. A structural miss says "look at this report", not "its numbers are
@@ -33,11 +32,20 @@ Report-level rules, on the report rule frame (one row per report and instance):
   Measure: Jaccard index of the sets of character 4-shingles of the normalized texts
   (whitespace and punctuation removed, digit runs replaced by ``#`` so that a copied
   report with new numbers still counts as copied). Cheap: one set per text.
+* R17 (completeness, 2019/2021 formats; severity *error*, so ``fail``, never ``clean``):
+  every template cell of each table the report has was read: 表二 22 (2019) / 10 (2021)
+  cells, 表三 161 (23 rows x 7, 2019) / 175 (25 rows x 7, 2021), 表四 15, as declared in
+  ``tasks.vocabulary.TEMPLATE_CELLS`` (a table may follow the other generation's form).
+  Observed: cells read; expected: template cells; detail: the missing (row, column)
+  cells. A table the report does not have (its labels are not in the text and no fact
+  of it was read: stated 无, prose only) is ``table_absent``: no R17 row; R13 warns.
+  See docs/rules.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -45,14 +53,10 @@ import numpy as np
 import pandas as pd
 
 from expectations._suite import ColumnCheck, Rule, fmt_number
-from expectations.facts import (
-    APPLICATION_ROWS_2019,
-    APPLICATION_ROWS_2021,
-    FACT_TABLES,
-)
+from expectations.facts import FACT_TABLES
 from tasks.models import SCHEMA_VERSION, Report
 from tasks.parsing.numbers import fits
-from tasks.vocabulary import APPLICATION_COLUMNS
+from tasks.vocabulary import OTHER_ROWS_2021, TABLE_NAMES, TEMPLATE_CELLS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -69,7 +73,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "C4", "critical", "the record keeps the schema (version, format, year range, dates, facts)"
     ),
-    Rule("R13", "warning", "structure: six sections in order, 表二/三/四 present and complete"),
+    Rule(
+        "R13",
+        "warning",
+        "structure: six sections in order, 表二/三/四 present, 2021 （六） sub-rows",
+    ),
     Rule(
         "R14",
         "warning",
@@ -80,6 +88,7 @@ RULES: tuple[Rule, ...] = (
         "R15", "warning", "2021: section 六 reports 信息处理费; 逾期未缴费 only with a fee", ("eq",)
     ),
     Rule("R16", "warning", "text similarity with the previous report at most 50%", ("le",)),
+    Rule("R17", "error", "completeness: every template cell of 表二/三/四 was read"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 COMPARISON_RULES = tuple(r for r in RULES if r.id.startswith("R"))
@@ -234,44 +243,88 @@ def structure_rows(report: Report) -> list[Row]:
                 f"{label} ({table}) present",
             )
         )
-    expected_rows = APPLICATION_ROWS_2021 if report.format == "2021" else APPLICATION_ROWS_2019
-    if "applications" in tables:
-        cells = {(f.row, f.column) for f in report.facts if f.table == "applications"}
-        want = {(r, c) for r in expected_rows for c in APPLICATION_COLUMNS}
-        have = len(cells & want)
-        absent = sorted({r for r, _ in want - cells}, key=expected_rows.index)
+    other_rows = {f.row for f in report.facts if f.table == "applications"} & set(OTHER_ROWS_2021)
+    if report.format == "2021" and "applications" in tables:
+        have = len(other_rows)
         rows.append(
             _row(
                 report,
                 "R13",
-                "applications cells",
+                "2021 （六） sub-rows",
                 "eq",
                 have,
-                len(want),
-                f"{have} cells",
-                f"={len(want)} ({len(expected_rows)} rows x 7)",
-                f"表三 complete for the {report.format} format"
-                + (f"; rows missing cells: {', '.join(absent[:3])}" if absent else ""),
+                len(OTHER_ROWS_2021),
+                f"{have} of the （六） sub-rows",
+                f"={len(OTHER_ROWS_2021)} (1.逾期不补正 2.逾期未缴费 3.其他)",
+                "a 2021 表三 has the three （六）其他处理 sub-rows",
                 _first_line(report, "applications"),
             )
         )
-    if "review_litigation" in tables:
-        have = sum(1 for f in report.facts if f.table == "review_litigation")
+    return rows
+
+
+# Labels printed only inside each table (header cells, row labels), never in prose: a
+# report whose text has them has the table, read or not.
+_TABLE_PRINTED = {
+    "proactive": re.compile(r"第二十条第（一）项|本年制发件数|本年新制作数量|处理决定数量"),
+    "applications": re.compile(r"商业企业|科研机构|本年度办理结果|本年新收政府信息公开申请数量"),
+    "review_litigation": re.compile(r"未经复议直接起诉|复议后起诉"),
+}
+
+
+def completeness_rows(report: Report) -> list[Row]:
+    """R17: every cell of each uniform-format table the report has was read.
+
+    Per table: the template cells of the report's generation (or the other generation's form
+    of that table, when the facts follow it; see ``TEMPLATE_CELLS``). A table is there when
+    a fact of it was read or its own labels are printed in the text; a table the report does
+    not have (stated as 无, or prose only) is ``table_absent`` and yields no row (R13 warns).
+    Observed: the template cells read; expected: all of them; detail: the missing cells.
+    """
+    templates = TEMPLATE_CELLS.get(report.format)
+    if templates is None:
+        return []
+    rows: list[Row] = []
+    for table, variants in templates.items():
+        cells = {(f.row, f.column) for f in report.facts if f.table == table}
+        if not cells and not _TABLE_PRINTED[table].search(report.text):
+            continue
+        form, template = max(variants.items(), key=lambda kv: len(cells.intersection(kv[1])))
+        missing = [cell for cell in template if cell not in cells]
+        have = len(template) - len(missing)
+        label = TABLE_NAMES[table]
         rows.append(
             _row(
                 report,
-                "R13",
-                "review_litigation cells",
+                "R17",
+                f"{table} cells",
                 "eq",
                 have,
-                15,
-                f"{have} cells",
-                "=15 (3 x 5)",
-                "表四 complete",
-                _first_line(report, "review_litigation"),
+                len(template),
+                f"{have} of {len(template)} {label} cells read",
+                f"={len(template)} ({label}, {form} form)",
+                f"{label} missing {len(missing)} cells: {missing_cells(missing, template)}"
+                if missing
+                else f"{label} complete ({form} form)",
+                _first_line(report, table),
             )
         )
     return rows
+
+
+def missing_cells(missing: Sequence[tuple[str, str]], template: Sequence[tuple[str, str]]) -> str:
+    """``(carried_forward, *)`` for a row missing every cell, else ``(row, column)`` each."""
+    per_row: dict[str, list[str]] = {row: [] for row, _ in template}
+    for row, column in missing:
+        per_row[row].append(column)
+    width = Counter(row for row, _ in template)
+    parts = []
+    for row, columns in per_row.items():
+        if columns and len(columns) == width[row] > 1:
+            parts.append(f"({row}, *)")
+        else:
+            parts += [f"({row}, {c})" for c in columns]
+    return ", ".join(parts)
 
 
 def _sections_in_order(headings: Sequence[str]) -> int:
@@ -492,6 +545,7 @@ def similarity_rows(report: Report, previous: Report | None) -> list[Row]:
 def comparison_rows(report: Report, previous: Report | None) -> list[Row]:
     return (
         structure_rows(report)
+        + completeness_rows(report)
         + date_rows(report)
         + fee_rows(report)
         + similarity_rows(report, previous)

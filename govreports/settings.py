@@ -77,6 +77,8 @@ class Settings(BaseSettings):
         "P7",
         "P8",
         "P10",
+        # Completeness: a table with cells the parser could not read never reaches `clean`.
+        "R17",
     )
 
     def storage_options(self) -> dict[str, str]:

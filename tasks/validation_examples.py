@@ -220,12 +220,18 @@ def report_2019(
             Fact("proactive", row, c, v, "件", raw=str(v), line=line)
             for c, v in (("made", made), ("published", published), ("total_public", total))
         ]
-    for row in ("licensing", "penalty"):
+    # Every 表二 row of the 2019 form (R17 wants all 22 cells); one item chain for all.
+    for row in ("licensing", "other_management_services", "penalty", "enforcement"):
         line = lines.next()
         facts += [
             Fact("proactive", row, c, v, "件", raw=str(v), line=line)
             for c, v in (("prior_year_items", prior_items), ("change", change), ("decisions", 300))
         ]
+    line = lines.next()
+    facts += [
+        Fact("proactive", "admin_fees", c, v, "项", raw=str(v), line=line)
+        for c, v in (("prior_year_items", prior_items), ("change", change))
+    ]
     facts += [
         Fact("proactive", "procurement", "items", 4, "项", raw="4", line=lines.next()),
         Fact(

@@ -65,6 +65,29 @@ def zero_review(report: Report, reconsideration: int = 0) -> Report:
     return dataclasses.replace(report, facts=facts)
 
 
+def without_cells(
+    report: Report, table: str, rows: tuple[str, ...], columns: tuple[str, ...]
+) -> Report:
+    """``report`` without the cells of ``rows`` (all columns when ``columns`` is empty)."""
+
+    def dropped(f: Fact) -> bool:
+        return f.table == table and f.row in rows and (not columns or f.column in columns)
+
+    return dataclasses.replace(report, facts=[f for f in report.facts if not dropped(f)])
+
+
+def single_other_row(report: Report) -> Report:
+    """（六） as one row (the 2019 form): the three 2021 sub-rows summed into ``other``."""
+    subs = ("other_no_correction", "other_fee_unpaid", "other_misc")
+    facts = [f for f in report.facts if not (f.table == A and f.row in subs)]
+    for column in {f.column for f in report.facts if f.table == A}:
+        value = sum(
+            f.value for f in report.facts if f.table == A and f.row in subs and f.column == column
+        )
+        facts.append(Fact(A, "other", column, value, "件", raw=str(value), line=30))
+    return dataclasses.replace(report, facts=facts)
+
+
 def r21(agency: str, **kw: object) -> Report:
     return report_2021(f"{agency}-2021", agency=agency, **kw)  # type: ignore[arg-type]
 
@@ -430,6 +453,50 @@ CASES: tuple[Case, ...] = (
         False,
         only(lambda a: pre(a, cumulative_proactive=400)),
     ),
+    Case("R17-pass", "R17", True, only(r21)),
+    Case("R17-pass-2019", "R17", True, only(r19)),
+    Case("R17-not-applicable-pre2019", "R17", None, only(pre)),
+    Case(
+        "R17-violated-cells-missing",
+        "R17",
+        False,
+        only(
+            lambda a: without_cells(r21(a), "applications", rows=("carried_forward",), columns=())
+        ),
+    ),
+    Case(
+        "R17-violated-one-cell-missing",
+        "R17",
+        False,
+        only(
+            lambda a: without_cells(r21(a), "review_litigation", ("litigation_direct",), ("other",))
+        ),
+    ),
+    Case(
+        # 洪泽区 2023: a 2021 report printing 表三 （六） as the 2019 single row is complete.
+        "R17-pass-2021-with-single-other-row",
+        "R17",
+        True,
+        only(lambda a: single_other_row(r21(a))),
+    ),
+    Case(
+        # A table the report does not have (no fact, no label in the text) is table_absent.
+        "R17-pass-table-absent",
+        "R17",
+        True,
+        only(lambda a: without_table(r21(a), "review_litigation")),
+    ),
+    Case(
+        # Its labels are printed but nothing was read: every cell is missing.
+        "R17-violated-table-printed-but-unread",
+        "R17",
+        False,
+        only(
+            lambda a: set_fields(text=r21(a).text + "\n行政复议 未经复议直接起诉 复议后起诉")(
+                without_table(r21(a), "review_litigation")
+            )
+        ),
+    ),
     Case(
         "P10-violated-cumulative-chain",
         "P10",
@@ -477,7 +544,7 @@ def test_rule(batch: tuple[ValidationResult, dict[str, str]], case: Case) -> Non
 
 def test_base_reports_pass_every_rule(batch: tuple[ValidationResult, dict[str, str]]) -> None:
     result, case_report = batch
-    for case_id in ("C1-pass", "R1-pass-2019", "P1-pass", "R9-pass", "P10-pass"):
+    for case_id in ("C1-pass", "R1-pass-2019", "P1-pass", "R9-pass", "P10-pass", "R17-pass-2019"):
         verdict = result.verdicts[case_report[case_id]]
         assert verdict.status == "pass", verdict
 
@@ -494,6 +561,19 @@ def test_violation_names_the_numbers_and_line(
     assert row["severity"] == "error"
 
 
+def test_completeness_names_the_missing_cells(
+    batch: tuple[ValidationResult, dict[str, str]],
+) -> None:
+    row = result_row(batch, next(c for c in CASES if c.id == "R17-violated-cells-missing")).iloc[0]
+    # One instance per table; the failing one is shown, named by its table.
+    assert row["observed"] == "applications cells: 168 of 175 表三 cells read"
+    assert row["expected"] == "applications cells: =175 (表三, 2021 form)"
+    assert "表三 missing 7 cells: (carried_forward, *)" in row["detail"]
+    assert row["severity"] == "error"
+    one = result_row(batch, next(c for c in CASES if c.id == "R17-violated-one-cell-missing"))
+    assert "(litigation_direct, other)" in one.iloc[0]["detail"]
+
+
 @pytest.mark.parametrize(
     ("case_id", "status", "rule"),
     [
@@ -501,10 +581,19 @@ def test_violation_names_the_numbers_and_line(
         ("C4-violated-invalid-date", "quarantine", "C4"),
         ("R1-violated-total-column", "fail", "R1"),
         ("P7-violated", "fail", "P7"),
+        ("R17-violated-cells-missing", "fail", "R17"),
         ("R14-violated-late", "warn", "R14"),
         ("R16-violated-copied-text", "warn", "R16"),
     ],
-    ids=["quarantine-C1", "quarantine-C4", "fail-R1", "fail-P7", "warn-R14", "warn-R16"],
+    ids=[
+        "quarantine-C1",
+        "quarantine-C4",
+        "fail-R1",
+        "fail-P7",
+        "fail-R17",
+        "warn-R14",
+        "warn-R16",
+    ],
 )
 def test_verdict_status(
     batch: tuple[ValidationResult, dict[str, str]], case_id: str, status: str, rule: str
