@@ -29,6 +29,7 @@ COMMANDS = (
     "audit",
     "deploy",
     "worker",
+    "review",
 )
 
 

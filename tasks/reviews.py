@@ -33,8 +33,11 @@ import pyarrow as pa
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
 
+    from govreports.settings import Settings
     from tasks.models import Report
+    from tasks.publish import Curated
 
 Action = Literal["accept", "correct", "reject"]
 ACTIONS: tuple[Action, ...] = ("accept", "correct", "reject")
@@ -190,3 +193,159 @@ def apply_corrections(report: Report, corrections: Sequence[Review]) -> Report:
                 f"({old.raw!r}, line {old.line}); corrected to {value} by {who}: {c.reason}"
             )
     return dataclasses.replace(report, facts=facts, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The review desk: find what a maintainer names, record the decision, re-validate.
+
+
+class ReviewError(ValueError):
+    """What the maintainer asked for cannot be done (unknown report, ambiguous id, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The object version a decision is about."""
+
+    key: str
+    etag: str
+    report_id: str | None
+    quality_status: str | None  # None: quarantined, never published
+
+
+def resolve(curated: Curated, ident: str) -> Target:
+    """A published report by report_id (or a unique prefix of 8+ characters) or raw key;
+    else a quarantined object by its key."""
+    import pyarrow.compute as pc
+
+    reports = curated.read("reports", columns=["report_id", "key", "etag", "quality_status"])
+    by_id = pc.starts_with(reports["report_id"], ident) if len(ident) >= 8 else None
+    mask = pc.equal(reports["key"], ident)
+    if by_id is not None:
+        mask = pc.or_(mask, by_id)
+    hits = reports.filter(mask).to_pylist()
+    if len(hits) > 1:
+        raise ReviewError(f"{ident!r} names {len(hits)} reports; give more of the report id")
+    if hits:
+        h = hits[0]
+        return Target(h["key"], h["etag"], h["report_id"], h["quality_status"])
+    current = curated.outcomes().get(ident)
+    if current is not None:
+        return Target(ident, current["etag"], current["report_id"], None)
+    raise ReviewError(f"no published report or raw object is named {ident!r}")
+
+
+def stated_value(
+    curated: Curated, report_id: str, table: str, row: str, column: str
+) -> float | None:
+    facts = curated.read(
+        "facts",
+        columns=["table", "row", "column", "value"],
+        filters=[("report_id", "=", report_id)],
+    ).to_pylist()
+    for f in facts:
+        if (f["table"], f["row"], f["column"]) == (table, row, column):
+            return float(f["value"])
+    return None
+
+
+def record_and_apply(settings: Settings, review: Review) -> dict[str, Any]:
+    """Write the decision to ``reviews``, then re-validate the object so it takes effect now.
+
+    The re-validation is an ordinary run (fetch → parse → validate → publish → quality
+    site) of that one key, named ``review-<id>``, so it has its run page like any other.
+    Returns the run's summary.
+    """
+    from tasks import stages
+    from tasks.fetch import S3ObjectStore
+    from tasks.publish import Curated
+
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.record_review(review)
+    return revalidate(settings, [review.key], f"review-{review.review_id[:12]}", stages)
+
+
+def revalidate(settings: Settings, keys: Sequence[str], run_id: str, stages: Any) -> dict[str, Any]:
+    """Run the objects through the pipeline again, whether or not they have an outcome."""
+    fetched = stages.fetch(settings, list(keys), force=True)
+    parsed = stages.parse(fetched, settings)
+    validated = stages.validate(settings, parsed)
+    published = stages.publish(settings, validated, run_id, force=True)
+    stages.quality_report(settings, published, run_id)
+    summary: dict[str, Any] = published.summary()
+    return summary
+
+
+def review_table(curated: Curated) -> list[dict[str, Any]]:
+    """Every decision, newest first, with ``stale`` (the file changed since: look again)."""
+    current = curated.outcomes()
+    rows = []
+    for r in sorted(curated.reviews(), key=lambda r: r.at, reverse=True):
+        row = r.as_row()
+        row["stale"] = is_stale(r, current.get(r.key))
+        rows.append(row)
+    return rows
+
+
+def export_cases(curated: Curated, out: Path) -> list[Path]:
+    """Each report's corrections as a labelled case (bugs format: ``<case>.txt`` + ``.json``).
+
+    The text is the report's normalized text (``reports.text``: the lines ``line`` counts);
+    the label lists the corrected facts with the maintainers' values, so the parser's
+    evaluation (``govreports eval``) scores them. Stale corrections are left out.
+    """
+    import json
+
+    rows = [r for r in review_table(curated) if r["action"] == "correct" and not r["stale"]]
+    by_report: dict[str, list[dict[str, Any]]] = {}
+    for r in sorted(rows, key=lambda r: r["at"]):
+        by_report.setdefault(str(r["report_id"]), []).append(r)
+    if not by_report:
+        return []
+    texts = {
+        str(t["report_id"]): t
+        for t in curated.read(
+            "reports",
+            columns=["report_id", "text", "key"],
+            filters=[("report_id", "in", sorted(by_report))],
+        ).to_pylist()
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for report_id, corrections in by_report.items():
+        report = texts.get(report_id)
+        if report is None:
+            continue
+        name = f"review_{report_id[:12]}"
+        facts: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for c in corrections:  # oldest first: the latest correction of a fact wins
+            facts[(c["table"], c["row"], c["column"])] = {
+                "table": c["table"],
+                "row": c["row"],
+                "column": c["column"],
+                "value": _number(c["value"]),
+            }
+        label = {
+            "file": f"{name}.txt",
+            "checked_by": ", ".join(
+                f"review {c['review_id'][:8]} by {c['reviewer']} on {c['at']:%Y-%m-%d}"
+                for c in corrections
+            ),
+            "fields": {},
+            "facts": list(facts.values()),
+            "comments": [
+                f"{c['table']}/{c['row']}/{c['column']}: read as {_shown(c['stated_value'])}, "
+                f"corrected to {_number(c['value'])}: {c['reason']}"
+                for c in corrections
+            ]
+            + [f"normalized text of {report['key']} (report {report_id})"],
+        }
+        (out / f"{name}.txt").write_text(str(report["text"] or ""), encoding="utf-8")
+        target = out / f"{name}.json"
+        target.write_text(json.dumps(label, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _shown(value: float | None) -> str:
+    return "absent" if value is None else str(_number(value))
