@@ -256,10 +256,14 @@ def record_and_apply(settings: Settings, review: Review) -> dict[str, Any]:
     site) of that one key, named ``review-<id>``, so it has its run page like any other.
     Returns the run's summary.
     """
+    from expectations.reviews import problems
     from tasks import stages
     from tasks.fetch import S3ObjectStore
     from tasks.publish import Curated
 
+    found = problems(review_rows([review]).to_pandas())
+    if found:
+        raise ReviewError("the decision breaks the reviews contract: " + "; ".join(found))
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.record_review(review)
     return revalidate(settings, [review.key], f"review-{review.review_id[:12]}", stages)

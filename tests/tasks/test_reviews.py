@@ -239,3 +239,26 @@ def test_unknown_or_ambiguous_targets_are_clear_errors(
     assert main(["review", "accept", "raw/nothing.txt", "--reason", "x"]) == 2
     assert "no published report or raw object" in capsys.readouterr().err
     assert main(["review", "correct", "raw/nothing.txt", "t/r/c", "1", "--reason", "x"]) == 2
+
+
+@pytest.mark.gx
+def test_the_reviews_contract_holds_for_decisions_and_catches_broken_rows() -> None:
+    import pandas as pd
+
+    from expectations.reviews import COLUMNS, problems
+    from tasks.reviews import REVIEWS, review_rows
+
+    assert tuple(REVIEWS.names) == COLUMNS
+    good = review_rows(
+        [
+            review("accept"),
+            review("reject", report_id=None),
+            review("correct", table="t", row="r", column="c", value=1.0),
+        ]
+    ).to_pandas()
+    assert problems(good) == []
+    broken = pd.concat([good, good.iloc[[2]].assign(value=None, reviewer=None)], ignore_index=True)
+    assert problems(broken) == [
+        "reviewer: expected who (1 row(s))",
+        "correction_has_value: expected the corrected value (correct) (1 row(s))",
+    ]
