@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         "R17",
     )
 
+    # Rules a maintainer's `review accept` cannot overrule: a report failing them stays out of
+    # `clean` (an incomplete report is corrected cell by cell, not accepted).
+    unacceptable_rules: tuple[str, ...] = ("R17",)
+
     def storage_options(self) -> dict[str, str]:
         """delta-rs storage options for the same endpoint and credentials as boto3."""
         opts: dict[str, str] = {"AWS_REGION": self.s3_region}

@@ -18,7 +18,9 @@ Applied in the validate stage, on every ingest and every re-validation:
   states, and a parser note records the stated value, the new one, who and why;
 * ``accept``: the report keeps its computed ``quality_status`` (the rules still fail)
   and is marked ``review_status = accepted``, which lets it into ``clean``. A
-  quarantined report (critical rule) cannot be accepted: it has no trustworthy row.
+  quarantined report (critical rule) cannot be accepted: it has no trustworthy row; nor
+  can a report failing a rule of ``settings.unacceptable_rules`` (R17, completeness: an
+  incomplete report never reaches ``clean``; its missing cells are corrected instead).
 """
 
 from __future__ import annotations
@@ -211,6 +213,7 @@ class Target:
     etag: str
     report_id: str | None
     quality_status: str | None  # None: quarantined, never published
+    failed_rules: tuple[str, ...] = ()
 
 
 def resolve(curated: Curated, ident: str) -> Target:
@@ -218,7 +221,9 @@ def resolve(curated: Curated, ident: str) -> Target:
     else a quarantined object by its key."""
     import pyarrow.compute as pc
 
-    reports = curated.read("reports", columns=["report_id", "key", "etag", "quality_status"])
+    reports = curated.read(
+        "reports", columns=["report_id", "key", "etag", "quality_status", "failed_rules"]
+    )
     by_id = pc.starts_with(reports["report_id"], ident) if len(ident) >= 8 else None
     mask = pc.equal(reports["key"], ident)
     if by_id is not None:
@@ -228,7 +233,8 @@ def resolve(curated: Curated, ident: str) -> Target:
         raise ReviewError(f"{ident!r} names {len(hits)} reports; give more of the report id")
     if hits:
         h = hits[0]
-        return Target(h["key"], h["etag"], h["report_id"], h["quality_status"])
+        failed = tuple(h["failed_rules"] or ())
+        return Target(h["key"], h["etag"], h["report_id"], h["quality_status"], failed)
     current = curated.outcomes().get(ident)
     if current is not None:
         return Target(ident, current["etag"], current["report_id"], None)

@@ -175,6 +175,10 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
             )
         else:
             decision = decisions[report.report_id]
+            review_status = decision.status
+            if decision.accepted and set(verdict.failed_rules) & set(settings.unacceptable_rules):
+                # Accepted before, incomplete now: the acceptance cannot let it into clean.
+                review_status = "corrected" if decision.corrections else None
             items.append(
                 Verdicted(
                     report,
@@ -182,7 +186,7 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                     verdict.status,
                     tuple(verdict.failed_rules),
                     tuple(verdict.warned_rules),
-                    decision.status,
+                    review_status,
                     tuple(decision.review_ids),
                 )
             )

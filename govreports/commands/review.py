@@ -94,6 +94,12 @@ def _decide(args: argparse.Namespace, settings: Settings, curated: Curated) -> i
             f"{args.target!r} is quarantined (a critical rule, or unreadable): only a "
             "published report can be accepted"
         )
+    blocking = sorted(set(target.failed_rules) & set(settings.unacceptable_rules))
+    if args.action == "accept" and blocking:
+        raise ReviewError(
+            f"{args.target!r} fails {', '.join(blocking)} (incomplete): it cannot be accepted "
+            "into clean; correct its missing cells instead"
+        )
     review = Review(
         action=args.action,
         key=target.key,

@@ -262,3 +262,34 @@ def test_the_reviews_contract_holds_for_decisions_and_catches_broken_rows() -> N
         "reviewer: expected who (1 row(s))",
         "correction_has_value: expected the corrected value (correct) (1 row(s))",
     ]
+
+
+@pytest.mark.s3
+@pytest.mark.gx
+@pytest.mark.corpus
+def test_an_incomplete_report_cannot_be_accepted_into_clean(
+    settings: Settings, corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """洪泽 2023 misses 表三 cells (R17): incomplete reports never reach clean, reviewed or not."""
+    from tasks.reviews import record_and_apply
+
+    key = "raw/2021fmt_hongze_2023.pdf"
+    S3ObjectStore.from_settings(settings).put(
+        key, (corpus_dir / "reports" / "2021fmt_hongze_2023.pdf").read_bytes()
+    )
+    ingest(settings, [key], "run-1")
+    report = _report(settings, key)
+    assert report and "R17" in report["failed_rules"]
+
+    assert main(["review", "accept", key, "--reason", "looks fine"]) == 2
+    assert "fails R17 (incomplete)" in capsys.readouterr().err
+    assert curated_zone(settings).reviews() == []
+
+    # Even an acceptance on record (made before R17 existed) does not let it in.
+    record_and_apply(
+        settings,
+        Review("accept", key, report["etag"], report["report_id"], "older decision", "carol"),
+    )
+    after = _report(settings, key)
+    assert after and after["review_status"] is None and after["quality_status"] == "fail"
+    assert after["report_id"] not in _clean_ids(settings)
