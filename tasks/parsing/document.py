@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class TableRow:
-    """One row of a real table, rowspan/colspan already expanded into repeated cells."""
+    """One row of a real table, rowspan/colspan already expanded into repeated cells.
+
+    This is the grid model every reader feeds (see ``grid``): HTML and docx give the cells,
+    PDF geometry and OCR also give where each cell sits on its page.
+    """
 
     cells: list[str]
     line: int  # 1-based line of ``Document.lines`` where this row is rendered
+    page: int | None = None  # 1-based page, for PDF geometry and OCR
+    boxes: list[tuple[float, float, float, float]] | None = None  # per cell x0, top, x1, bottom
 
 
 @dataclass(slots=True)

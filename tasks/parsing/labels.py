@@ -75,7 +75,8 @@ APPLICATION_ROWS: dict[str, tuple[str, ...]] = {
     "disclosed": ("予以公开",),
     "partially_disclosed": ("部分公开",),
     "withheld_state_secret": ("属于国家秘密",),
-    "withheld_prohibited_by_law": ("其他法律行政法规禁止公开",),
+    # 洪泽区 2023/2024 print "其他法律行政止公开" (法规禁 lost in their template).
+    "withheld_prohibited_by_law": ("其他法律行政(?:法规)?禁?止公开",),
     "withheld_security_stability": ("危及“三安全一稳定”",),
     "withheld_third_party": ("保护第三方合法权益",),
     "withheld_internal_affairs": ("属于三类内部事务信息",),

@@ -521,7 +521,21 @@ def _read_pdf(data: bytes) -> Document:
         if ln.strip() and not _PAGE_FOOTER.match(ln)
     ]
     notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
-    return Document(kind="pdf", lines=join_pdf_lines(raw), meta=meta, notes=notes)
+    lines = join_pdf_lines(raw)
+    return Document(
+        kind="pdf", lines=lines, tables=_pdf_tables(data, lines, notes), meta=meta, notes=notes
+    )
+
+
+def _pdf_tables(data: bytes, lines: list[str], notes: list[str]) -> list[Table]:
+    """Ruled tables rebuilt from the pages' geometry; the text path still reads unruled ones."""
+    from tasks.parsing.pdf_geometry import pdf_tables
+
+    try:
+        return pdf_tables(data, lines)
+    except Exception as exc:  # noqa: BLE001 - PDFium rejects some files pypdf reads; keep the text
+        notes.append(f"pdf_geometry: page geometry not read ({type(exc).__name__}); text only")
+        return []
 
 
 def _squash(line: str) -> str:

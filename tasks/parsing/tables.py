@@ -83,7 +83,11 @@ def extract_tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
     notes: list[str] = []
     facts = facts_from_cells(doc.tables, fmt, notes)
     covered = {f.table for f in facts}
-    facts += [f for f in _facts_from_text(flat, fmt, notes) if f.table not in covered]
+    # The text path reads only the tables the cell grids did not give; its notes on the
+    # others would describe a reading that was not used.
+    text_notes: list[str] = []
+    facts += [f for f in _facts_from_text(flat, fmt, text_notes) if f.table not in covered]
+    notes += [n for n in text_notes if re.split(r"[/:]", n, maxsplit=1)[0] not in covered]
     if not facts:
         notes.append("table_absent: no statistics table found in the report")
     return facts, notes

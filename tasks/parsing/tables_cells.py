@@ -161,7 +161,11 @@ def _labelled_facts(
             if j < len(cells)
         )
         if not is_data:
-            if any(_column_key(table_name, c) not in (None,) for c in cells):
+            # A header row names columns and holds no numbers; a row with numbers but no known
+            # label (a misprinted label mentioning 其他) must not replace the header in force.
+            if any(_column_key(table_name, c) is not None for c in cells) and not any(
+                _value(c) is not None for c in cells
+            ):
                 header = [cells] if last_was_data else [*header, cells]
                 keys_by_width.clear()
                 last_was_data = False

@@ -421,12 +421,7 @@ CORPUS_LABELS = Path(__file__).resolve().parents[2] / "labelled"
 CORPUS_REPORTS = sorted(p.stem for p in CORPUS_LABELS.glob("*.json"))
 # What today's parser gets wrong on a report's rules, as a strict xfail: a fix turns it green
 # (XPASS fails the run, so the entry must then go), a regression elsewhere still fails.
-HARD_RULE_MISSES = {
-    "2021fmt_hongze_2023": "the delimited 表四 row '10 1 0 0 0 0 0 0 0 0 5 0 0 0 0' breaks R4/R6 "
-    "as published and is dropped instead of recorded as stated; the label 1.属于国家秘密 printed "
-    "after its row's cells ('… 1 0 0 0 0 0 1' then '1.属于国家秘密') is read as an 8th cell, so "
-    "the row is lost and R2 fails (issue 8 items 2, 3)",
-}
+HARD_RULE_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.corpus
