@@ -40,10 +40,17 @@ class PageGeometry:
     height: float
     words: list[Word] = field(default_factory=list)
     rulings: list[Ruling] = field(default_factory=list)
+    text: str = ""  # the text layer in PDFium's reading order, lines split by CR LF
 
 
-def read_geometry(data: bytes, *, max_pages: int | None = None) -> list[PageGeometry]:
-    """Every page's characters and rulings, top-left origin, in PDF points.
+@dataclass(slots=True)
+class PdfContent:
+    pages: list[PageGeometry]
+    meta: dict[str, str]  # document info: Title, Author, CreationDate, ModDate when set
+
+
+def read_pdf(data: bytes, *, max_pages: int | None = None) -> PdfContent:
+    """Text, character boxes, rulings and document info in one pass over the file.
 
     Raises what pypdfium2 raises on a damaged or encrypted file; the caller maps it.
     """
@@ -52,9 +59,18 @@ def read_geometry(data: bytes, *, max_pages: int | None = None) -> list[PageGeom
     pdf = pdfium.PdfDocument(data)
     try:
         count = len(pdf) if max_pages is None else min(len(pdf), max_pages)
-        return [_page(pdf[i], i + 1) for i in range(count)]
+        info = pdf.get_metadata_dict(skip_empty=True)
+        meta = {
+            k: str(info[k]) for k in ("Title", "Author", "CreationDate", "ModDate") if k in info
+        }
+        return PdfContent([_page(pdf[i], i + 1) for i in range(count)], meta)
     finally:
         pdf.close()
+
+
+def read_geometry(data: bytes, *, max_pages: int | None = None) -> list[PageGeometry]:
+    """Every page's characters and rulings, top-left origin, in PDF points."""
+    return read_pdf(data, max_pages=max_pages).pages
 
 
 def _page(page: object, number: int) -> PageGeometry:
@@ -65,6 +81,7 @@ def _page(page: object, number: int) -> PageGeometry:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
         text = textpage.get_text_range()
+        geo.text = text
         for i in range(min(textpage.count_chars(), len(text))):
             ch = text[i]
             if ch.isspace() or not ch.isprintable():
@@ -141,14 +158,19 @@ def _path_boxes(obj: object, raw: object) -> list[BBox]:
 
 
 def pdf_tables(data: bytes, lines: Sequence[str], *, max_pages: int | None = None) -> list[Table]:
-    """The ruled tables of a PDF as grid rows, a table continued on the next page joined to it.
+    """The ruled tables of a PDF (see ``tables_of``)."""
+    return tables_of(read_geometry(data, max_pages=max_pages), lines)
+
+
+def tables_of(pages: Sequence[PageGeometry], lines: Sequence[str]) -> list[Table]:
+    """The ruled tables of the pages as grid rows, a table continued on the next page joined.
 
     Each row cites the first line of ``lines`` (the document's text) holding its label, searched
     forward from the previous row, so facts point at the text a reader sees.
     """
     tables: list[Table] = []
     last_page = 0
-    for geo in read_geometry(data, max_pages=max_pages):
+    for geo in pages:
         page_tables = tables_from_words(geo.words, geo.rulings)
         if (
             page_tables

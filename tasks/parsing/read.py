@@ -491,6 +491,30 @@ def _span(value: object) -> int:
 
 
 def _read_pdf(data: bytes) -> Document:
+    """Text and ruled tables from PDFium in one pass (docs/adr/0005); pypdf where PDFium fails.
+
+    pypdf stays the reader of last resort: it names what is wrong with an encrypted or
+    damaged file, and reads a few files PDFium refuses.
+    """
+    from tasks.parsing.pdf_geometry import read_pdf, tables_of
+
+    try:
+        content = read_pdf(data)
+    except Exception:  # noqa: BLE001 - PDFium's errors are untyped; pypdf says what is wrong
+        return _read_pdf_text_only(data)
+    raw = [
+        ln
+        for page in content.pages
+        for ln in _split_lines(page.text)
+        if ln.strip() and not _PAGE_FOOTER.match(ln)
+    ]
+    notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
+    lines = join_pdf_lines(raw)
+    tables = tables_of(content.pages, lines)
+    return Document(kind="pdf", lines=lines, tables=tables, meta=content.meta, notes=notes)
+
+
+def _read_pdf_text_only(data: bytes) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -521,21 +545,8 @@ def _read_pdf(data: bytes) -> Document:
         if ln.strip() and not _PAGE_FOOTER.match(ln)
     ]
     notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
-    lines = join_pdf_lines(raw)
-    return Document(
-        kind="pdf", lines=lines, tables=_pdf_tables(data, lines, notes), meta=meta, notes=notes
-    )
-
-
-def _pdf_tables(data: bytes, lines: list[str], notes: list[str]) -> list[Table]:
-    """Ruled tables rebuilt from the pages' geometry; the text path still reads unruled ones."""
-    from tasks.parsing.pdf_geometry import pdf_tables
-
-    try:
-        return pdf_tables(data, lines)
-    except Exception as exc:  # noqa: BLE001 - PDFium rejects some files pypdf reads; keep the text
-        notes.append(f"pdf_geometry: page geometry not read ({type(exc).__name__}); text only")
-        return []
+    notes.append("pdf_geometry: PDFium could not open the file; text only, no table geometry")
+    return Document(kind="pdf", lines=join_pdf_lines(raw), meta=meta, notes=notes)
 
 
 def _squash(line: str) -> str:
