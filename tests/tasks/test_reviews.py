@@ -270,13 +270,18 @@ def test_the_reviews_contract_holds_for_decisions_and_catches_broken_rows() -> N
 def test_an_incomplete_report_cannot_be_accepted_into_clean(
     settings: Settings, corpus_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """洪泽 2023 misses 表三 cells (R17): incomplete reports never reach clean, reviewed or not."""
+    """A report missing 表三 cells (R17) never reaches clean, reviewed or not.
+
+    The document is a real report with one 表三 row printed without its numbers (the parser
+    now reads every cell of the corpus reports, 洪泽 2023 included).
+    """
     from tasks.reviews import record_and_apply
 
-    key = "raw/2021fmt_hongze_2023.pdf"
-    S3ObjectStore.from_settings(settings).put(
-        key, (corpus_dir / "reports" / "2021fmt_hongze_2023.pdf").read_bytes()
-    )
+    key = "raw/2021fmt_pingtan_2022_row_blank.txt"
+    text = (corpus_dir / "reports" / "2021fmt_pingtan_2022.txt").read_text(encoding="utf-8")
+    assert text.count("（一）予以公开 210000021") == 1
+    blank = text.replace("（一）予以公开 210000021", "（一）予以公开")
+    S3ObjectStore.from_settings(settings).put(key, blank.encode("utf-8"))
     ingest(settings, [key], "run-1")
     report = _report(settings, key)
     assert report and "R17" in report["failed_rules"]
