@@ -349,6 +349,16 @@ def values_equal(expected: Any, got: Any) -> bool:
     return bool(expected == got) and type(expected) is type(got)
 
 
+def field_names(label: Label) -> list[str]:
+    """The names ``score_report`` scores for ``label``, in the same order: one per field."""
+    names = [name for name in SCALAR_FIELDS if name in label.fields]
+    if "region" in label.fields:
+        names += [f"region.{part}" for part in REGION_FIELDS]
+    names += ["/".join(fact.key) for fact in label.facts]
+    names += ["/".join(key) + " (absent)" for key in label.absent]
+    return names
+
+
 def score_report(label: Label, report: Report) -> ReportScore:
     """Compare one parsed report with its label, one scored field at a time."""
     score = ReportScore(label.name, label.group)

@@ -96,6 +96,14 @@ def test_a_perfect_report_scores_every_field() -> None:
     assert score.correct == score.total == 12
 
 
+def test_field_names_are_the_fields_scored() -> None:
+    label = make_label()
+    score = ev.score_report(label, make_report([]))
+    names = ev.field_names(label)
+    assert len(names) == score.total == len(set(names))
+    assert {m.field for m in score.misses} <= set(names)
+
+
 @pytest.mark.parametrize(
     ("expected", "got", "equal"),
     [

@@ -1,0 +1,124 @@
+"""The labelled reports are the spec: every labelled field is its own case (``report/field``).
+
+Each case parses its document once (cached) and scores one field exactly as
+``govreports eval`` does. Fields the parser misses today are strict xfails with the
+reason, so a fix shows as XPASS (and the entry must go) and a regression as a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pytest
+
+from govreports import evaluate as ev
+from tasks.models import ParseError, Report
+from tasks.parse import parse_document
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS = ROOT / "tests" / "labelled"
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+
+_T2_2019 = (
+    "2019 表二 row flattened without delimiters into three cells (上一年项目数量 | 本年增/减 | "
+    "处理决定数量) that no sum rule ties together: the digit split is a guess and picks "
+    "the wrong one"
+)
+# report/field → why today's parser misses it.
+KNOWN_MISSES: dict[str, str] = {
+    **{
+        f"2019fmt_pingtan_2019/proactive/{row}/{column}": _T2_2019
+        for row, column in (
+            ("other_management_services", "prior_year_items"),
+            ("other_management_services", "change"),
+            ("other_management_services", "decisions"),
+            ("penalty", "prior_year_items"),
+            ("penalty", "change"),
+            ("enforcement", "prior_year_items"),
+            ("enforcement", "change"),
+        )
+    },
+    **{
+        f"2019fmt_pingtan_2020/proactive/{row}/{column}": _T2_2019
+        for row, column in (
+            ("licensing", "change"),
+            ("licensing", "decisions"),
+            ("other_management_services", "prior_year_items"),
+            ("other_management_services", "change"),
+            ("other_management_services", "decisions"),
+            ("penalty", "change"),
+            ("penalty", "decisions"),
+        )
+    },
+    "2021fmt_pingtan_2023/text/applications_received/value": (
+        "'接收通过邮寄、网络提交的各类政府信息公开申请共计81件' names its channels (网络), and a "
+        "clause naming a channel is skipped as one channel's count"
+    ),
+    "pre2019_pingtan_2013/legacy_stats/channel_gazette/value": (
+        "'2、政府公报公开 条 0' has one number where the table has two columns: the row is "
+        "left out rather than guessing which column the 0 belongs to"
+    ),
+    "pre2019_pingtan_2014/text/applications_received/value": (
+        "'收到有关政府信息公开的信函申请1条' is the only application, but the clause names a "
+        "channel (信函) and is skipped as one channel's count"
+    ),
+}
+
+
+def _labels() -> list[ev.Label]:
+    labels = [
+        ev.parse_label(json.loads(p.read_text(encoding="utf-8")), p.stem, CORPUS, "corpus")
+        for p in sorted(LABELS.glob("*.json"))
+    ]
+    bugs = LABELS / ev.BUGS_DIR
+    labels += [
+        ev.parse_label(
+            json.loads(p.read_text(encoding="utf-8")), f"{ev.BUGS_DIR}/{p.stem}", bugs, "bugs"
+        )
+        for p in sorted(bugs.glob("*.json"))
+    ]
+    return labels
+
+
+LABELLED = {label.name: label for label in _labels()}
+
+
+def _cases() -> list[object]:
+    cases: list[object] = []
+    for name, label in LABELLED.items():
+        marks = [pytest.mark.corpus] if label.group == "corpus" else []
+        for field in ev.field_names(label):
+            case_id = f"{name}/{field}"
+            reason = KNOWN_MISSES.get(case_id)
+            case_marks = (
+                [*marks, pytest.mark.xfail(strict=True, reason=reason)] if reason else marks
+            )
+            cases.append(pytest.param(name, field, id=case_id, marks=case_marks))
+    return cases
+
+
+@functools.cache
+def _score(name: str) -> ev.ReportScore:
+    label = LABELLED[name]
+    try:
+        report: Report = parse_document(label.document.read_bytes(), label.document.name)
+    except ParseError as exc:
+        return ev.failed_report(label, f"{type(exc).__name__}: {exc}")
+    return ev.score_report(label, report)
+
+
+@pytest.mark.parametrize(("report", "field"), _cases())
+def test_labelled_field(report: str, field: str) -> None:
+    if LABELLED[report].group == "corpus" and not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    misses = {m.field: m for m in _score(report).misses}
+    miss = misses.get(field)
+    assert miss is None, f"expected {miss.expected!r}, got {miss.got!r}"
+
+
+def test_every_known_miss_names_a_labelled_field() -> None:
+    """A stale entry (a field relabelled or renamed) would silently excuse nothing."""
+    fields = {f"{name}/{f}" for name, label in LABELLED.items() for f in ev.field_names(label)}
+    assert set(KNOWN_MISSES) <= fields
