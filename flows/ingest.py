@@ -15,8 +15,8 @@ from prefect.events import emit_event
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from govreports.settings import get_settings
-from tasks import stages
+from govreports.settings import Settings, get_settings
+from tasks import chunks, stages
 
 T = TypeVar("T")
 
@@ -49,6 +49,52 @@ def quality_report(published: stages.Published, run_id: str) -> str | None:
     return stages.quality_report(get_settings(), published, run_id)
 
 
+# Chunk tasks on Dask: a chunk whose worker died is rerun by Dask itself; these retries cover
+# the object store failing transiently under a chunk.
+@task(name="fetch-parse-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
+def fetch_parse_chunk(keys: list[str]) -> stages.Parsed:
+    # Settings come from the worker's own environment, like every other process of ours.
+    return chunks.fetch_parse(get_settings(), keys)
+
+
+@task(name="validate-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
+def validate_chunk(parsed: chunks.Opaque[stages.Parsed]) -> stages.Validated:
+    return chunks.validate(get_settings(), parsed.value)
+
+
+@flow(name="ingest-fan-out", persist_result=False)
+def fan_out(keys: list[str]) -> stages.Validated:
+    """Fetch, parse and validate a large batch in chunks on the flow's (Dask) task runner."""
+    settings = get_settings()
+    size = settings.dask_chunk_objects
+    parsing = [fetch_parse_chunk.submit(chunk) for chunk in chunks.batched(keys, size)]
+    parsed = [f.result() for f in parsing]
+    validating = [
+        validate_chunk.submit(chunks.Opaque(group)) for group in chunks.by_agency(parsed, size)
+    ]
+    return chunks.merge([f.result() for f in validating])
+
+
+def dask_runner(settings: Settings) -> Any:
+    """prefect-dask's runner: the scheduler at ``dask_address``, else a LocalCluster for the run."""
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": settings.dask_workers,
+            # Parsing is pure Python: threads would share one GIL, processes do not.
+            "threads_per_worker": 1,
+            "processes": True,
+            "memory_limit": settings.dask_worker_memory,
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+        },
+    )
+
+
 def _opaque(value: T) -> T:
     """``quote`` for Prefect (unwrapped before the task runs), typed as the value itself."""
     return cast("T", quote(value))
@@ -60,9 +106,15 @@ def ingest(keys: list[str]) -> dict[str, Any]:
     run_id = str(flow_run.get_id() or "local")
     # _opaque(): stage values hold every document and fact of the batch; Prefect would
     # otherwise walk them all looking for upstream futures (seconds per batch).
-    fetched = fetch(keys)
-    parsed = parse(_opaque(fetched))
-    validated = validate(_opaque(parsed))
+    settings = get_settings()
+    if len(keys) >= settings.dask_min_objects:
+        # Large batch: the heavy stages fan out over Dask; publish below stays one set of
+        # commits per batch, from this process.
+        validated = fan_out.with_options(task_runner=dask_runner(settings))(keys)
+    else:
+        fetched = fetch(keys)
+        parsed = parse(_opaque(fetched))
+        validated = validate(_opaque(parsed))
     published = publish(_opaque(validated), run_id)
     url = quality_report(_opaque(published), run_id)
     announce(published, url)

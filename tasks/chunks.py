@@ -1,0 +1,110 @@
+"""Work units for the scale-out path: chunks of documents fetched and parsed where they run
+(a Dask worker), regrouped by agency for validation, merged back for a single publish.
+
+Plain functions, no Prefect: ``flows/ingest.py`` submits them through prefect-dask. A chunk
+reads its own objects from the store, so document bytes never travel through the flow's
+process or the scheduler; only the parsed reports and rule results come back.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from tasks import stages
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from govreports.settings import Settings
+    from tasks.fetch import ObjectRef
+    from tasks.models import Report
+
+
+T = TypeVar("T")
+
+
+class Opaque(Generic[T]):
+    """A value Prefect and Dask pass along without walking it.
+
+    Prefect's ``quote`` is a tuple subclass, which Dask's argument packing turns back into a
+    plain tuple on the way to a worker; this plain object is left alone by both.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
+def batched(keys: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Consecutive lists of at most ``size`` keys, without holding more than one in memory."""
+    it = iter(keys)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def fetch_parse(settings: Settings, keys: Sequence[str]) -> stages.Parsed:
+    """fetch → parse for one chunk of keys; per-document failures come back as quarantine."""
+    return stages.parse(stages.fetch(settings, keys), settings)
+
+
+def by_agency(parsed: Sequence[stages.Parsed], size: int) -> list[stages.Parsed]:
+    """Regroup parsed chunks for validation so each agency's reports are validated together.
+
+    The cross-year rules compare a report with the agency's previous year, taken from the
+    dataset or from the same batch (a backfill of several years): splitting an agency over
+    two validation chunks would hide the in-batch year from it. Agencies are packed into
+    chunks of about ``size`` reports; one agency is never split. Quarantined and skipped
+    entries ride with the first chunk.
+    """
+    groups: dict[str, list[tuple[ObjectRef, Report]]] = {}
+    for chunk in parsed:
+        for ref, report in chunk.reports:
+            # No agency: no cross-year rule applies; the report's own id keeps it alone.
+            groups.setdefault(report.agency or f"\0{report.report_id}", []).append((ref, report))
+    quarantined = [q for c in parsed for q in c.quarantined]
+    skipped = [k for c in parsed for k in c.skipped]
+    timings = stages.Timings()
+    for chunk in parsed:
+        for stage, seconds in chunk.timings.seconds.items():
+            timings.seconds[stage] = round(timings.seconds.get(stage, 0.0) + seconds, 4)
+    out: list[stages.Parsed] = []
+    current: list[tuple[ObjectRef, Report]] = []
+    for members in groups.values():
+        if current and len(current) + len(members) > size:
+            out.append(stages.Parsed(current, [], [], stages.Timings()))
+            current = []
+        current.extend(members)
+    if current or not out:
+        out.append(stages.Parsed(current, [], [], stages.Timings()))
+    out[0].quarantined.extend(quarantined)
+    out[0].skipped.extend(skipped)
+    out[0].timings.seconds.update(timings.seconds)
+    return out
+
+
+def validate(settings: Settings, parsed: stages.Parsed) -> stages.Validated:
+    return stages.validate(settings, parsed)
+
+
+def merge(chunks: Sequence[stages.Validated]) -> stages.Validated:
+    """One batch value from the chunks' values, as if the batch had been validated at once.
+
+    Stage seconds are summed over chunks: they measure work, not the batch's wall time.
+    """
+    import pandas as pd
+
+    timings = stages.Timings()
+    for chunk in chunks:
+        for stage, seconds in chunk.timings.seconds.items():
+            timings.seconds[stage] = round(timings.seconds.get(stage, 0.0) + seconds, 4)
+    frames = [c.rule_results for c in chunks if c.rule_results is not None]
+    frames = [f for f in frames if not f.empty]
+    return stages.Validated(
+        items=[it for c in chunks for it in c.items],
+        quarantined=[q for c in chunks for q in c.quarantined],
+        rule_results=pd.concat(frames, ignore_index=True) if frames else None,
+        skipped=[k for c in chunks for k in c.skipped],
+        timings=timings,
+    )

@@ -1,0 +1,112 @@
+"""The ingest flow on a real Dask LocalCluster (processes) against the S3 server over HTTP."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from govreports import samples
+from govreports.samples.regions import pick_agency
+from govreports.samples.truth import FORMAT_YEARS
+from tasks.fetch import S3ObjectStore
+from tasks.publish import Curated
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from govreports.settings import Settings
+
+pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.slow]
+
+
+def _documents(n: int) -> dict[str, bytes]:
+    """Generated reports in every file type, plus one agency's consecutive years (cross-year
+    rules see the previous year from the same batch) and two broken uploads."""
+    docs: dict[str, bytes] = {}
+    for i in range(n):
+        layout = samples.LAYOUTS[i % len(samples.LAYOUTS)]
+        rng = random.Random(f"dask:{i}")
+        fmt = samples.FORMATS[i % len(samples.FORMATS)]
+        truth = samples.make_truth(rng, fmt=fmt, year=rng.choice(FORMAT_YEARS[fmt]))
+        docs[f"raw/{i:03d}.{samples.EXTENSIONS[layout]}"] = samples.render(truth, layout)
+    rng = random.Random("dask:agency")
+    agency = pick_agency(rng, 2022)
+    for year in (2021, 2022, 2023):
+        truth = samples.make_truth(
+            random.Random(f"dask:{year}"), fmt="2021", year=year, agency=agency
+        )
+        docs[f"raw/chain/{year}.txt"] = samples.render(truth, "txt_pipe")
+    docs["raw/broken/empty.txt"] = b""
+    docs["raw/broken/junk.pdf"] = b"%PDF-1.4\n" + b"\x00\xff" * 300
+    return docs
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
+    from govreports import settings as settings_module
+
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    settings_module.get_settings.cache_clear()
+    s = settings_module.get_settings()
+    S3ObjectStore.from_settings(s).ensure_bucket()
+    Curated(s, S3ObjectStore.from_settings(s)).ensure_tables()
+    return s
+
+
+def _outcomes(s: Settings) -> dict[str, tuple[Any, ...]]:
+    curated = Curated(s, S3ObjectStore.from_settings(s))
+    reports = {r["key"]: r for r in curated.read("reports").to_pylist()}
+    out: dict[str, tuple[Any, ...]] = {}
+    for key, o in curated.outcomes().items():
+        r = reports.get(key)
+        out[key] = (
+            o["outcome"],
+            r and r["quality_status"],
+            r and tuple(sorted(r["failed_rules"] or ())),
+        )
+    return out
+
+
+@pytest.fixture
+def dask_env(
+    settings: Settings, prefect_server: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    yield {
+        "GOVREPORTS_DATA_DOCS": "false",
+        "GOVREPORTS_DASK_CHUNK_OBJECTS": "4",
+        "GOVREPORTS_DASK_WORKERS": "2",
+    }
+
+
+def test_a_large_batch_on_a_local_cluster_ends_as_in_process(
+    settings: Settings, dask_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.ingest import ingest
+
+    docs = _documents(14)
+    results = {}
+    for mode, threshold in (("in-process", "100000"), ("dask", "1")):
+        s = _use(
+            monkeypatch,
+            **dask_env,
+            GOVREPORTS_BUCKET=f"{settings.bucket}-{mode}",
+            GOVREPORTS_DASK_MIN_OBJECTS=threshold,
+        )
+        store = S3ObjectStore.from_settings(s)
+        for key, data in docs.items():
+            store.put(key, data)
+        summary = ingest(sorted(docs))
+        results[mode] = (_outcomes(s), summary)
+
+    in_process, on_dask = results["in-process"], results["dask"]
+    assert set(on_dask[0]) == set(docs)
+    assert on_dask[0] == in_process[0]
+    assert on_dask[0]["raw/broken/empty.txt"][0] == "quarantined"
+    # Publish stays one set of commits for the whole batch, not one per chunk.
+    assert on_dask[1]["commit_attempts"] == in_process[1]["commit_attempts"] == 1
