@@ -8,6 +8,7 @@ Their batches overlap in one key, which must still end with one outcome and one 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -26,17 +27,47 @@ BATCH_A = ("2021fmt_pingtan_2021.txt", "2021fmt_pingtan_2022.txt", "pre2019_ping
 BATCH_B = ("2019fmt_pingtan_2019.txt", "pre2019_pingtan_2012.txt", "pre2019_pingtan_2011.txt")
 
 
+@pytest.mark.parametrize("engine", ["in-process", pytest.param("dask", marks=pytest.mark.slow)])
 def test_two_runs_publish_at_once(
+    engine: str,
     chaos_proxy: ChaosProxy,
     settings_for: Callable[..., Settings],
     prefect_api: str,
     corpus_dir: Path,
 ) -> None:
+    """``dask``: both runs parse and validate on one shared LocalCluster (writers on several
+    machines: the runs publish from their own processes); the commit race is the same."""
     from flows.ingest import ingest
+
+    settings = settings_for(chaos_proxy.url)
+    with contextlib.ExitStack() as stack:
+        if engine == "dask":
+            from distributed import LocalCluster
+
+            # Started once the settings are in the environment: the workers inherit them.
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+            )
+            settings = settings_for(
+                chaos_proxy.url,
+                settings.bucket,
+                GOVREPORTS_DASK_ADDRESS=cluster.scheduler_address,
+                GOVREPORTS_DASK_MIN_OBJECTS="1",
+                GOVREPORTS_DASK_CHUNK_OBJECTS="2",
+            )
+        _race(settings, chaos_proxy, corpus_dir, ingest)
+
+
+def _race(settings: Settings, chaos_proxy: ChaosProxy, corpus_dir: Path, ingest: Any) -> None:
     from tasks.fetch import S3ObjectStore
     from tasks.publish import Curated
 
-    settings = settings_for(chaos_proxy.url)
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.ensure_tables()
     for name in {*BATCH_A, *BATCH_B}:

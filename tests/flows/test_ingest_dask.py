@@ -14,6 +14,7 @@ import pytest
 from govreports import samples
 from govreports.samples.regions import pick_agency
 from govreports.samples.truth import FORMAT_YEARS
+from tasks.audit import audit
 from tasks.fetch import S3ObjectStore
 from tasks.publish import Curated
 
@@ -110,3 +111,55 @@ def test_a_large_batch_on_a_local_cluster_ends_as_in_process(
     assert on_dask[0]["raw/broken/empty.txt"][0] == "quarantined"
     # Publish stays one set of commits for the whole batch, not one per chunk.
     assert on_dask[1]["commit_attempts"] == in_process[1]["commit_attempts"] == 1
+
+
+def test_a_worker_killed_mid_batch_still_gives_every_object_one_outcome(
+    settings: Settings, dask_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker process is SIGKILLed while it holds chunks: Dask reruns them elsewhere."""
+    from distributed import Client, LocalCluster
+
+    from flows.ingest import ingest
+
+    s = _use(monkeypatch, **dask_env, GOVREPORTS_DASK_MIN_OBJECTS="1")
+    docs = _documents(16)
+    store = S3ObjectStore.from_settings(s)
+    for key, data in docs.items():
+        store.put(key, data)
+    # Started after the settings are in the environment: the worker processes inherit them.
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        monkeypatch.setenv("GOVREPORTS_DASK_ADDRESS", cluster.scheduler_address)
+        from govreports import settings as settings_module
+
+        settings_module.get_settings.cache_clear()
+        pids: dict[str, int] = client.run(os.getpid)
+        outcome: dict[str, Any] = {}
+        run = threading.Thread(target=lambda: outcome.update(ingest(sorted(docs))))
+        run.start()
+        victim = None
+        deadline = time.monotonic() + 120
+        while victim is None and time.monotonic() < deadline and run.is_alive():
+            busy = [w for w, tasks in client.processing().items() if tasks]
+            victim = busy[0] if busy else None
+            time.sleep(0.05)
+        assert victim is not None, "no worker ever held a chunk"
+        os.kill(pids[victim], signal.SIGKILL)
+        run.join(240)
+        assert not run.is_alive()
+
+    curated = Curated(s, S3ObjectStore.from_settings(s))
+    assert audit(curated).ok
+    ledger = [o["key"] for o in curated.read("outcomes", columns=["key"]).to_pylist()]
+    assert sorted(ledger) == sorted(docs)  # each object once
+    ids = [r["report_id"] for r in curated.read("reports", columns=["report_id"]).to_pylist()]
+    assert len(ids) == len(set(ids)) == outcome["published"]
+    assert outcome["published"] + outcome["quarantined"] == len(docs)
