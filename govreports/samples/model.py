@@ -27,7 +27,11 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Title:
-    text: str
+    text: str  # "\n" where the document breaks the title over two lines (agency / year…报告)
+
+    @property
+    def flat(self) -> str:
+        return self.text.replace("\n", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,7 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Para:
-    text: str
+    text: str  # "\n" marks a hard line break inside the paragraph (a wrapped preamble)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,10 @@ class SampleTruth:
     blank_zeros: bool = False
     chrome: bool = False  # web-page boilerplate (当前位置, 字体, 扫一扫, 附件下载) around the body
     violated: str | None = None
+    # How the title names the report (see truth.TITLE_STYLES) and whether a preamble citing
+    # the 条例, the province's 规定 and the notice stands above it.
+    title_style: str = "plain"
+    preamble: bool = False
 
     def to_dict(self, layout: str | None = None) -> dict[str, Any]:
         """data-contract.md §1 without ``report_id`` (the bytes differ per layout), plus layout."""

@@ -32,12 +32,14 @@ def render_docx(truth: SampleTruth) -> bytes:
     doc = Document()
     for block in truth.blocks:
         if isinstance(block, Title):
-            doc.add_heading(block.text, level=0)
+            for part in block.text.split("\n"):
+                doc.add_heading(part, level=0)
             doc.add_paragraph(f"发布时间：{truth.site.published_at[:10]}")
         elif isinstance(block, Heading):
             doc.add_heading(block.text, level=1)
         elif isinstance(block, Para):
-            doc.add_paragraph(block.text)
+            for part in block.text.split("\n"):
+                doc.add_paragraph(part)
         elif isinstance(block, TableBlock):
             _table(doc, block)
         elif isinstance(block, Signature):

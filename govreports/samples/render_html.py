@@ -57,9 +57,9 @@ def _block(block: Block, blank_zeros: bool) -> str:
             f'<p style="{_P};font-family:黑体"><span style="{_P}">{escape(block.text)}</span></p>'
         )
     if isinstance(block, Para):
-        return (
-            f'<p style="{_P};text-indent:32pt"><span style="{_P}">{escape(block.text)}</span></p>'
-        )
+        text = "<br/>".join(escape(line) for line in block.text.split("\n"))
+        return f'<p style="{_P};text-indent:32pt"><span style="{_P}">{text}</span></p>'
+
     if isinstance(block, TableBlock):
         return _table(block, blank_zeros)
     assert isinstance(block, Signature)
@@ -75,7 +75,13 @@ def render_html(truth: SampleTruth) -> bytes:
     assert site is not None
     title = escape(truth.title)
     crumbs = " &gt; ".join(f'<a href="#">{escape(c)}</a>' for c in site.breadcrumb)
-    body = "".join(_block(b, truth.blank_zeros) for b in truth.blocks)
+    # Blocks above the title (a preamble) come before the article's heading, as on the page.
+    at = next(i for i, b in enumerate(truth.blocks) if isinstance(b, Title))
+    heading_block = truth.blocks[at]
+    assert isinstance(heading_block, Title)
+    above = "".join(_block(b, truth.blank_zeros) for b in truth.blocks[:at])
+    body = "".join(_block(b, truth.blank_zeros) for b in truth.blocks[at + 1 :])
+    heading = "<br/>".join(escape(line) for line in heading_block.text.split("\n"))
     chrome_top = f'<div class="location">当前位置：{crumbs}</div>' if truth.chrome else ""
     chrome_bottom = (
         '<div class="share">扫一扫在手机上查看当前页面</div>'
@@ -94,7 +100,7 @@ def render_html(truth: SampleTruth) -> bytes:
         "</head><body>"
         f'<div class="header"><a href="https://{site.domain}/">{escape(site.owner)}门户网站</a></div>'
         f"{chrome_top}"
-        f'<div class="article"><h1 class="article-title">{title}</h1>'
+        f'<div class="article">{above}<h1 class="article-title">{heading}</h1>'
         f'<div class="article-info">发布时间：{site.published_at} 来源：{escape(site.owner)} '
         '【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>'
         f'<div class="TRS_Editor"><div class="WordSection1">{body}</div></div></div>'

@@ -78,13 +78,13 @@ def render_pdf(truth: SampleTruth) -> bytes:
     w = _Writer(canvas)
     for block in truth.blocks:
         if isinstance(block, Title):
-            for part in wrap(block.text, 16):
+            for part in (p for line in block.text.split("\n") for p in wrap(line, 16)):
                 w.line(part, 16, center=True)
             w.line(f"发布时间：{truth.site.published_at[:10]}", 10, center=True)
         elif isinstance(block, Heading):
             w.line(block.text, 12)
         elif isinstance(block, Para):
-            for part in wrap(block.text, 10.5):
+            for part in (p for line in block.text.split("\n") for p in wrap(line, 10.5)):
                 w.line(part, 10.5)
         elif isinstance(block, TableBlock):
             for cells in table_rows(block):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import zlib
 
-from govreports.samples.model import Block, Heading, Para, SampleTruth, Signature, TableBlock, Title
+from govreports.samples.model import (
+    Block,
+    Heading,
+    Para,
+    SampleTruth,
+    Signature,
+    Site,
+    TableBlock,
+    Title,
+)
 
 
 def table_rows(table: TableBlock) -> list[list[str]]:
@@ -12,11 +21,12 @@ def table_rows(table: TableBlock) -> list[list[str]]:
     return [[c.flat for c in row if c is not None] for row in table.grid()]
 
 
-def _pipe_lines(block: Block, published_at: str) -> list[str]:
+def _pipe_lines(block: Block, site: Site) -> list[str]:
     if isinstance(block, Title):
-        return [block.text, f"发布时间：{published_at}"]
+        # The CMS's info line names the site's owner as 来源: often not the reporting agency.
+        return [*block.text.split("\n"), f"发布时间：{site.published_at} 来源：{site.owner}"]
     if isinstance(block, Heading | Para):
-        return [block.text]
+        return block.text.split("\n")
     if isinstance(block, TableBlock):
         return [" | ".join(cells) + " |" for cells in table_rows(block)]
     return [block.agency] + ([block.date_text] if block.date_text else [])
@@ -24,7 +34,7 @@ def _pipe_lines(block: Block, published_at: str) -> list[str]:
 
 def pipe_text(truth: SampleTruth) -> str:
     assert truth.site is not None
-    lines = [ln for b in truth.blocks for ln in _pipe_lines(b, truth.site.published_at)]
+    lines = [ln for b in truth.blocks for ln in _pipe_lines(b, truth.site)]
     return "\n".join(lines) + "\n"
 
 
@@ -38,7 +48,7 @@ def render_gbk(truth: SampleTruth) -> bytes:
 
 def _flat_piece(block: Block) -> str:
     if isinstance(block, Title | Heading | Para):
-        return block.text
+        return block.text.replace("\n", "")
     if isinstance(block, TableBlock):
         return " " + "".join("".join(cells) for cells in table_rows(block)) + " "
     assert isinstance(block, Signature)

@@ -30,6 +30,21 @@ TITLES = (
     "{a}{y}年度政府信息公开工作年度报告",
     "{a}{y}年政府信息公开年度报告",
 )
+# Title layouts seen on real pages (issue 8): the agency first (plain), the year first
+# (2019年上海市人民政府办公厅…), no year at all (the year only in the statistics period), the
+# department without its place (财政局2024年…, the place only in the body and the 落款), and
+# the agency on its own line above 'YYYY年…报告' (the district PDFs).
+TITLE_STYLES = ("plain", "year_first", "no_year", "no_place", "split")
+_TITLE_WEIGHTS = (10, 3, 2, 2, 3)
+_STYLE_TITLES = {
+    "year_first": ("{y}年{a}政府信息公开工作年度报告", "{y}年度{a}政府信息公开工作年度报告"),
+    "no_year": ("{a}政府信息公开工作年度报告", "{a}政府信息公开年度报告"),
+    "no_place": ("{k}{y}年政府信息公开工作年度报告", "{k}{y}年度政府信息公开工作年度报告"),
+    "split": ("{a}\n{y}年政府信息公开工作年度报告", "{a}\n{y}年度政府信息公开工作年度报告"),
+}
+PREAMBLE_SHARE = 0.25
+# Visual line width of a wrapped preamble (characters), as a page or a PDF breaks it.
+_PREAMBLE_WIDTH = 38
 
 
 def _raw(value: int | float) -> str:
@@ -126,6 +141,35 @@ def _signed_text(rng: random.Random, d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _title(rng: random.Random, agency: Agency, year: int, style: str | None) -> tuple[str, str]:
+    """The title text (with "\n" where it is split) and its style."""
+    if style is None:
+        style = rng.choices(TITLE_STYLES, weights=_TITLE_WEIGHTS)[0]
+    if style not in TITLE_STYLES:
+        raise ValueError(f"unknown title style {style!r}; expected one of {TITLE_STYLES}")
+    if style == "no_place" and agency.is_government:
+        style = "plain"  # 人民政府 / 办公室 without their place name is no name at all
+    templates = TITLES if style == "plain" else _STYLE_TITLES[style]
+    return rng.choice(templates).format(a=agency.name, y=year, k=agency.kind), style
+
+
+def _preamble(rng: random.Random, agency: Agency, year: int) -> Para:
+    """A paragraph citing the 条例, the province's 规定 and the notice, hard-wrapped."""
+    notice = rng.choice(
+        (
+            f"《关于做好{year}年政府信息公开工作年度报告编制和发布工作的通知》",
+            "《关于政府信息公开工作年度报告有关事项的通知》",
+        )
+    )
+    text = (
+        "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
+        f"《{agency.division.province}政府信息公开规定》（以下简称《规定》）以及{notice}要求，"
+        "现将本机关政府信息公开工作年度报告予以公布。"
+    )
+    lines = [text[i : i + _PREAMBLE_WIDTH] for i in range(0, len(text), _PREAMBLE_WIDTH)]
+    return Para("\n".join(lines))
+
+
 def make_truth(
     rng: random.Random,
     *,
@@ -134,11 +178,16 @@ def make_truth(
     agency: Agency | None = None,
     variant: str | None = None,
     violate: str | None = None,
+    title_style: str | None = None,
+    preamble: bool | None = None,
 ) -> SampleTruth:
-    """One consistent report of ``fmt`` for ``year``; ``violate="R1"`` etc. breaks that one rule.
+    """One consistent report of ``fmt`` for ``year``; ``violate="R1"`` etc. breaks that one rule
+    (the tables are then inconsistent as published, and the truth records them as stated).
 
     ``variant`` picks the pre-2019 table: ``national`` (统计指标/单位/统计数), ``legacy``
-    (指标名称/计量单位/本年度/历年累计) or ``none`` (prose only).
+    (指标名称/计量单位/本年度/历年累计) or ``none`` (prose only). ``title_style`` picks one of
+    ``TITLE_STYLES`` and ``preamble`` puts a preamble paragraph above the title (random when
+    ``None``).
     """
     if fmt not in FORMAT_YEARS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -164,8 +213,12 @@ def make_truth(
         fmt, year, variant, cell, agency=agency, filled=published - dt.timedelta(days=20)
     )
     ctx = Context(rng, agency, year, fmt, site.owner, site.domain, v, bool(table))
-    title = rng.choice(TITLES).format(a=agency.name, y=year)
-    ctx.blocks.append(Title(title))
+    title_text, style = _title(rng, agency, year, title_style)
+    title = title_text.replace("\n", "")
+    with_preamble = rng.random() < PREAMBLE_SHARE if preamble is None else preamble
+    if with_preamble:
+        ctx.blocks.append(_preamble(rng, agency, year))
+    ctx.blocks.append(Title(title_text))
     if fmt == "pre2019":
         pre2019_body(ctx, table)
     else:
@@ -192,4 +245,6 @@ def make_truth(
         blank_zeros=blank_zeros,
         chrome=rng.random() < 0.5,
         violated=violate,
+        title_style=style,
+        preamble=with_preamble,
     )

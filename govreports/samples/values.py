@@ -145,7 +145,9 @@ def procurement_amount(rng: random.Random) -> tuple[float, str]:
         raw = f"{cents // 100}.{cents % 100:02d}元" if cents % 100 else f"{cents // 100}元"
         return cents / 1_000_000, raw
     wan = round(cents / 1_000_000, 2)
-    return wan, f"{wan:g}万元" if wan else "0万元"
+    # Not ``:g`` (six significant digits: 82449.84 was written 82449.8, a truth/raw mismatch).
+    written = f"{wan:.2f}".rstrip("0").rstrip(".")
+    return wan, f"{written}万元" if wan else "0万元"
 
 
 def legacy_stats_national(rng: random.Random) -> Values:

@@ -677,6 +677,8 @@ def locate_region(
     if agency:
         region = _gazetteer(agency)
         if region.province:
+            if named := _county_in_context(agency, region, lines):
+                return named
             raw = agency_pick.raw if agency_pick else agency
             source = f"agency ({agency_pick.source})" if agency_pick else "agency"
             at = agency_pick.line if agency_pick else None
@@ -691,6 +693,45 @@ def locate_region(
         if region.province:
             return region, MetaSource(raw, "body place name")
     return Region(), None
+
+
+# How many of the body's mentions of a county name are read for the city in front of it.
+_COUNTY_MENTIONS = 30
+
+
+def _county_in_context(
+    agency: str, region: Region, lines: list[str]
+) -> tuple[Region, MetaSource] | None:
+    """A county-level name several cities share (桥东区, 鼓楼区, 朝阳区): the gazetteer's pick
+    for the bare name is arbitrary, so the body's own mention with its city in front
+    (地址：河北省张家口市桥东区…) decides. ``None`` when the agency names its city or
+    province itself, or the body never names the county with another city."""
+    county = region.county
+    if not county or any(n and n[:2] in agency for n in (region.city, region.province)):
+        return None
+    found: Counter[Region] = Counter()
+    where: dict[Region, tuple[str, int]] = {}
+    mentions = 0
+    for i, line in enumerate(lines):
+        for m in re.finditer(re.escape(county), line):
+            mentions += 1
+            if mentions > _COUNTY_MENTIONS:
+                break
+            context = line[max(m.start() - 12, 0) : m.end()]
+            named = _gazetteer(context)
+            # Only a mention naming its city or province counts; a bare one is the same guess.
+            if named.county == county and any(
+                n and n[:2] in context for n in (named.city, named.province)
+            ):
+                found[named] += 1
+                where.setdefault(named, (context, i + 1))
+    if not found:
+        return None
+    best, _ = found.most_common(1)[0]
+    if best == region:
+        return None
+    raw, at = where[best]
+    return best, MetaSource(raw, "body place name", at)
 
 
 def _region_from_stem(agency: str, text: str) -> tuple[Region, str]:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govreports.samples import FORMATS, make_truth
-from govreports.samples.truth import FORMAT_YEARS, PRE2019_VARIANTS
+from govreports.samples.model import Para
+from govreports.samples.truth import FORMAT_YEARS, PRE2019_VARIANTS, TITLE_STYLES
 from govreports.samples.violations import RULE_VARIANTS
 from tasks.vocabulary import (
     APPLICANT_COLUMNS,
@@ -228,10 +229,27 @@ def test_years_dates_and_title_are_consistent() -> None:
         for fmt in FORMATS:
             t = _truth(seed, fmt)
             assert t.report_year in FORMAT_YEARS[fmt]
-            assert str(t.report_year) in t.title and t.agency in t.title
+            # The title names the year unless it is year-less, and the agency unless it drops
+            # the place: then it names the department alone, and the agency ends with that.
+            assert (str(t.report_year) in t.title) == (t.title_style != "no_year")
+            if t.title_style == "no_place":
+                department = t.title.split(str(t.report_year))[0]
+                assert t.agency.endswith(department) and len(department) < len(t.agency)
+            else:
+                assert t.agency in t.title
             assert t.published_on is not None and t.published_on.startswith(str(t.report_year + 1))
             if t.signed_on is not None:
                 assert f"{t.report_year + 1}-01-01" < t.signed_on <= t.published_on
+
+
+def test_every_title_style_and_the_preamble_occur() -> None:
+    truths = [_truth(seed, fmt) for seed in range(60) for fmt in FORMATS]
+    assert {t.title_style for t in truths} == set(TITLE_STYLES)
+    with_preamble = [t for t in truths if t.preamble]
+    assert with_preamble and len(with_preamble) < len(truths)
+    for t in with_preamble:
+        first = t.blocks[0]
+        assert isinstance(first, Para) and "《" in first.text and "\n" in first.text
 
 
 def test_some_prose_counts_are_approximate() -> None:

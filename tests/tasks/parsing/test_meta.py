@@ -372,3 +372,30 @@ def test_report_year_source_is_the_statistics_period_when_the_title_has_none() -
 )
 def test_province_level_bodies_have_no_city(agency: str, region: Region) -> None:
     assert find_region(agency, []) == region
+
+
+@pytest.mark.parametrize(
+    ("agency", "body", "region"),
+    [
+        (
+            "朝阳区人民政府",
+            ["请与朝阳区人民政府办公室联系（地址：北京市朝阳区日坛北路33号）。"],
+            Region("北京市", None, "朝阳区"),
+        ),
+        (
+            "桥东区财政局",
+            ["联系地址：张家口市桥东区人民路102号", "桥东区财政局门户网站"],
+            Region("河北省", "张家口市", "桥东区"),
+        ),
+        (
+            "淮安市洪泽区人民政府",
+            ["地址：淮安市洪泽区洪泽湖大道90号"],
+            Region("江苏省", "淮安市", "洪泽区"),
+        ),
+    ],
+    ids=["municipality-district", "two-cities-one-name", "agency-names-its-city"],
+)
+def test_a_county_name_shared_by_several_cities_is_placed_by_the_body(
+    agency: str, body: list[str], region: Region
+) -> None:
+    assert find_region(agency, body) == region
