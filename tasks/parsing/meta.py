@@ -30,12 +30,16 @@ from tasks.parsing.document import Document
 _NUMERAL = "一二三四五六七八九十"
 _CN_DIGIT = "〇○零O0一二三四五六七八九十"
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_TITLE_WORDS = re.compile(r"(?:政府)?信息公开.{0,12}报告")
+_TITLE_WORDS = re.compile(r"(?:(?:政府)?信息公开|政务公开).{0,12}报告")
 _TITLE_LEAD = re.compile(r"^(\S.{3,60}?报告)")
 _TITLE_LEAD_BLOCKER = re.compile(r"[。；，]|当前位置|-->")
 # How a sentence that names the report opens (现将本局…报告如下), where a title names its agency.
 _SENTENCE_OPENER = re.compile(r"^(?:现|本|我|根据|按照|依据|依照|经|为|在|对|将|特|兹|关于)")
 _CMS_SUFFIX = re.compile(r"(报告)\s*(?:[_|｜\-—–]+|\s{2,}).{0,40}$")
+# A date the page prints on the title's line (``…报告 2020-01-20``, ``…报告 发布时间：…``).
+_DATE_SUFFIX = re.compile(
+    r"(报告)\s+(?:(?:发布|发文|成文)?(?:时间|日期)\s*[:：]?\s*)?(?:19|20)\d{2}\s*[-/.年].{0,30}$"
+)
 _GENERIC_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府)?(?:信息公开|政务公开|关于)")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,12}?((?:19|20)\d{2})")
 _BODY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -168,7 +172,7 @@ _CLAUSE = re.compile(r"[，,：:]")
 
 def clean_title(raw: str) -> str:
     """Drop a breadcrumb before the title, a CMS suffix after it, whitespace, a doubled title."""
-    title = _CMS_SUFFIX.sub(r"\1", _last_crumb(raw).strip())
+    title = _CMS_SUFFIX.sub(r"\1", _DATE_SUFFIX.sub(r"\1", _last_crumb(raw).strip()))
     title = re.sub(r"\s+", "", title)
     half = len(title) // 2
     if len(title) % 2 == 0 and title[:half] == title[half:]:
@@ -195,7 +199,7 @@ def title_quality(title: str) -> float | None:
     if re.search(r"[。；;！？]", title):
         return None
     quality = 2.0 if title.endswith("报告") else -1.0
-    if _SENTENCE_OPENER.match(title) or title.startswith("本报告"):
+    if reads_as_sentence(title):
         quality -= 6
     if _QUOTED_WORK.search(title):
         quality -= 4
@@ -259,6 +263,15 @@ def find_title(doc: Document) -> str | None:
     return pick.value if pick else None
 
 
+def reads_as_sentence(text: str) -> bool:
+    """``现将本局…``, ``根据…``: a sentence about the report, not its title. A title opening
+    with a place whose name starts like a sentence word (本溪市, 将乐县, 特克斯县) is none."""
+    if not (_SENTENCE_OPENER.match(text) or text.startswith("本报告")):
+        return False
+    agency = agency_in_title(text)
+    return agency is None or _gazetteer(agency).province is None
+
+
 def _is_agency_line(line: str) -> bool:
     text = re.sub(r"\s+", "", line)
     return bool(_AGENCY_LINE.match(text)) and is_agency_name(text)
@@ -276,7 +289,7 @@ def _leading_title(line: str) -> str | None:
     if m is None or _TITLE_LEAD_BLOCKER.search(m.group(1)) or not _TITLE_WORDS.search(m.group(1)):
         return None
     title = clean_title(m.group(1))
-    if agency_in_title(title) is None or _SENTENCE_OPENER.match(title):
+    if agency_in_title(title) is None or reads_as_sentence(title):
         return None
     return title
 
@@ -289,7 +302,11 @@ _TITLE_AGENCY = re.compile(
 )
 _YEAR_AROUND = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)+|(?:(?:19|20)\d{2}\s*年度?)+$")
 _AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
-_NOT_AGENCY = re.compile(r"^(?:人民)?政府$|^本|^我|[《》“”，。：；、]|报告|情况|工作")
+# Pronouns (本机关, 我局, 本市…) and phrases are no names; 本溪市 is.
+_NOT_AGENCY = re.compile(
+    r"^(?:人民)?政府$|^(?:本|我)(?:机关|单位|部门|局|厅|委|办|署|院|中心|区|县|市|镇|乡|旗|省)"
+    r"|[《》“”，。：；、]|报告|情况|工作"
+)
 _OFFICE_OF = re.compile(r"(办公室|办公厅)$")
 # A sentence naming the agency: who compiled the report, whom to contact, who did the year's
 # work (``2024 年，淮安市洪泽区人民政府坚持…``).
@@ -478,11 +495,13 @@ def _signature_agency(lines: list[str]) -> Candidate | None:
                 before, after = line[: m.start()], line[m.end() :]
                 if "填报" in before[-12:] or not _SIGNATURE_TAIL.match(after):
                     continue
-                tail = re.split(r"[，。；：:\s]", before.rstrip())[-1]
+                # The words right before the date, after any other date (a 填报日期 just before
+                # a flattened page's 落款) or punctuation.
+                words = _AR_DATE.sub(" ", _CN_DATE.sub(" ", before))
+                tail = strip_year(re.split(r"[，。；：:\s\d]", words.rstrip())[-1])
                 if tail and is_agency_name(tail) and len(tail) <= 30:
-                    return Candidate(
-                        tail, line.strip()[:80], "signature", idx + 1, _AGENCY_WEIGHTS["signature"]
-                    )
+                    raw = line[max(m.start() - len(tail) - 4, 0) : m.end()].strip()
+                    return Candidate(tail, raw, "signature", idx + 1, _AGENCY_WEIGHTS["signature"])
                 if not before.strip() and idx > 0 and _is_agency_line(lines[idx - 1]):
                     name = re.sub(r"\s+", "", lines[idx - 1])
                     raw = f"{lines[idx - 1]}\n{line.strip()}"

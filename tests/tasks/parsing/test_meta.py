@@ -399,3 +399,42 @@ def test_a_county_name_shared_by_several_cities_is_placed_by_the_body(
     agency: str, body: list[str], region: Region
 ) -> None:
     assert find_region(agency, body) == region
+
+
+@pytest.mark.parametrize(
+    ("raw", "quality_ok"),
+    [
+        ("本溪市财政局2014年政府信息公开年度报告", True),
+        ("将乐县人民政府2019年政府信息公开工作年度报告", True),
+        ("某市交通运输局2020年政务公开工作年度报告", True),
+        ("现将本局2013年政府信息公开工作年度报告如下", False),
+        ("本报告2019年政府信息公开工作年度报告", False),
+    ],
+    ids=[
+        "place-starting-with-ben",
+        "place-starting-with-jiang",
+        "zhengwu",
+        "sentence",
+        "ben-baogao",
+    ],
+)
+def test_places_that_start_like_sentence_words_are_titles(raw: str, quality_ok: bool) -> None:
+    assert (title_quality(clean_title(raw)) is not None) is quality_ok
+
+
+def test_a_date_on_the_title_line_is_cut() -> None:
+    assert clean_title("某县2020年政府信息公开工作年度报告 2021-01-20") == (
+        "某县2020年政府信息公开工作年度报告"
+    )
+    assert clean_title("某县2020年政府信息公开工作年度报告 发布时间：2021年1月20日") == (
+        "某县2020年政府信息公开工作年度报告"
+    )
+
+
+def test_signature_after_a_fill_date_on_a_flattened_line() -> None:
+    """A flattened page: the statistics table's 填报日期, then the 落款 name and date."""
+    lines = ["……填报日期：2019年1月16日洛江区发展和改革局 2019年1月20日"]
+    doc = Document(kind="txt", lines=lines)
+    agency = choose_agency(None, doc)
+    assert agency is not None
+    assert (agency.value, agency.source) == ("洛江区发展和改革局", "signature")
