@@ -62,5 +62,9 @@ def _summary(path: str, report: dict[str, Any]) -> str:
             f" ({', '.join(tables)})"
         ),
     ]
+    for field, src in report.get("meta_sources", {}).items():
+        where = f" line {src['line']}" if src.get("line") else ""
+        raw = " ".join(str(src["raw"]).split())
+        lines.append(f"  {field} from {src['source']}{where}: {raw[:70]}")
     lines.extend(f"  note: {note}" for note in report["notes"])
     return "\n".join(lines)

@@ -455,7 +455,13 @@ def choose_agency(title: Candidate | None, doc: Document) -> Candidate | None:
     def support(c: Candidate) -> float:
         return sum(own(o) for o in cands if _same_body(o.value, c.value))
 
-    best = max(cands, key=lambda c: (support(c), own(c)))
+    def named_by_title(c: Candidate) -> bool:
+        return any(o.source == "title" and _same_body(o.value, c.value) for o in cands)
+
+    # The title is how the report names itself (data-contract.md): a body it names wins
+    # whatever the other places add up to; they choose only when the title names none, and
+    # among the title's own readings (洪泽区人民政府 / 淮安市洪泽区人民政府) the weights decide.
+    best = max(cands, key=lambda c: (named_by_title(c), support(c), own(c)))
     score = round(support(best), 2)
     if _needs_prefix(best.value):
         fuller = [c for c in cands if c.value != best.value and c.value.endswith(best.value)]

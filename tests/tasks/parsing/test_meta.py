@@ -438,3 +438,20 @@ def test_signature_after_a_fill_date_on_a_flattened_line() -> None:
     agency = choose_agency(None, doc)
     assert agency is not None
     assert (agency.value, agency.source) == ("洛江区发展和改革局", "signature")
+
+
+def test_the_title_names_the_agency_whatever_the_body_adds_up_to() -> None:
+    """Every other place names the government's office; the title names the government."""
+    lines = [
+        "某市人民政府2024年政府信息公开工作年度报告",
+        "来源：某市人民政府办公室",
+        "本报告由某市人民政府办公室根据《条例》编制。",
+        "2024年，某市人民政府办公室坚持依法公开。2024年，某市人民政府办公室严格落实。",
+        "如有疑问，请与某市人民政府办公室联系。",
+        "某市人民政府办公室",
+        "2025年3月20日",
+    ]
+    doc = Document(kind="txt", lines=lines)
+    agency = choose_agency(choose_title(doc), doc)
+    assert agency is not None
+    assert (agency.value, agency.source) == ("某市人民政府", "title")
