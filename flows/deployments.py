@@ -54,6 +54,17 @@ DEPLOYMENTS = (
         concurrency_limit=1,
         interval_seconds=3600,
     ),
+    DeploymentSpec(
+        flow_name="backfill",
+        name="backfill",
+        entrypoint="flows/backfill.py:backfill",
+        description=(
+            "Ingest everything under a prefix (or a list of keys) that has no outcome yet, "
+            "in batches; run it again to resume."
+        ),
+        concurrency_limit=1,
+        parameters=(("prefix", "raw/"), ("batch_objects", 1000)),
+    ),
 )
 
 

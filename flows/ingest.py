@@ -75,23 +75,28 @@ def fan_out(keys: list[str]) -> stages.Validated:
     return chunks.merge([f.result() for f in validating])
 
 
-def dask_runner(settings: Settings) -> Any:
-    """prefect-dask's runner: the scheduler at ``dask_address``, else a LocalCluster for the run."""
+def local_cluster_kwargs(settings: Settings) -> dict[str, Any]:
+    """A LocalCluster on this machine: single-threaded worker processes, loopback only."""
+    return {
+        "n_workers": settings.dask_workers,
+        # Parsing is pure Python: threads would share one GIL, processes do not.
+        "threads_per_worker": 1,
+        "processes": True,
+        "memory_limit": settings.dask_worker_memory,
+        "host": "127.0.0.1",
+        "dashboard_address": None,
+    }
+
+
+def dask_runner(settings: Settings, address: str | None = None) -> Any:
+    """prefect-dask's runner: the scheduler at ``address`` or ``dask_address``, else a
+    LocalCluster started for this run."""
     from prefect_dask.task_runners import DaskTaskRunner
 
-    if settings.dask_address:
-        return DaskTaskRunner(address=settings.dask_address)
+    if address or settings.dask_address:
+        return DaskTaskRunner(address=address or settings.dask_address)
     return DaskTaskRunner(
-        cluster_class="distributed.LocalCluster",
-        cluster_kwargs={
-            "n_workers": settings.dask_workers,
-            # Parsing is pure Python: threads would share one GIL, processes do not.
-            "threads_per_worker": 1,
-            "processes": True,
-            "memory_limit": settings.dask_worker_memory,
-            "host": "127.0.0.1",
-            "dashboard_address": None,
-        },
+        cluster_class="distributed.LocalCluster", cluster_kwargs=local_cluster_kwargs(settings)
     )
 
 
@@ -101,8 +106,12 @@ def _opaque(value: T) -> T:
 
 
 @flow(name="ingest", log_prints=False, persist_result=False)
-def ingest(keys: list[str]) -> dict[str, Any]:
-    """Ingest the current version of each object key under the raw prefix."""
+def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
+    """Ingest the current version of each object key under the raw prefix.
+
+    ``dask_address``: the Dask scheduler for a large batch, when not the settings' (a backfill
+    passes the one LocalCluster it keeps for all its batches).
+    """
     run_id = str(flow_run.get_id() or "local")
     # _opaque(): stage values hold every document and fact of the batch; Prefect would
     # otherwise walk them all looking for upstream futures (seconds per batch).
@@ -110,7 +119,7 @@ def ingest(keys: list[str]) -> dict[str, Any]:
     if len(keys) >= settings.dask_min_objects:
         # Large batch: the heavy stages fan out over Dask; publish below stays one set of
         # commits per batch, from this process.
-        validated = fan_out.with_options(task_runner=dask_runner(settings))(keys)
+        validated = fan_out.with_options(task_runner=dask_runner(settings, dask_address))(keys)
     else:
         fetched = fetch(keys)
         parsed = parse(_opaque(fetched))

@@ -26,6 +26,7 @@ COMMANDS = (
     "demo",
     "watch",
     "reconcile",
+    "backfill",
     "audit",
     "deploy",
     "worker",
