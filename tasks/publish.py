@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tasks.curated import (
     OUTCOMES,
@@ -46,6 +47,29 @@ if TYPE_CHECKING:
 
 
 _MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
+# What the cross-year rules need of an earlier report (not its full text columns' neighbours).
+_PREVIOUS_COLUMNS = [
+    "report_id",
+    "title",
+    "agency",
+    "report_year",
+    "format",
+    "province",
+    "city",
+    "county",
+    "text",
+]
+_FACT_COLUMNS = [
+    "report_id",
+    "table",
+    "row",
+    "column",
+    "value",
+    "unit",
+    "approximate",
+    "raw",
+    "line",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +87,7 @@ class PublishResult:
     quarantined: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # an older version than the one on record
     attempts: int = 0
+    commits: int = 0  # Delta commits this publish made (the successful attempt)
     seconds: float = 0.0
     table_versions: dict[str, int] = field(default_factory=dict)
 
@@ -80,6 +105,14 @@ class Curated:
         from tasks.fetch import delta_storage_options
 
         self.options = delta_storage_options(settings)
+        self._tables: dict[str, Any] = {}
+        self.opens = 0  # tables opened by this Curated (each once; refreshed after)
+        self.commits = 0
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Stage values cross process boundaries (the Dask path): open tables and the boto3
+        # client do not pickle; the other side gets a fresh Curated on the same settings.
+        return (_curated_from_settings, (self.settings,))
 
     def uri(self, table: str) -> str:
         return self.settings.table_uri(table)
@@ -95,21 +128,6 @@ class Curated:
                 partition_by=list(spec.partition_by) or None,
                 storage_options=self.options,
             )
-
-    def read(
-        self, table: str, columns: list[str] | None = None, filters: list[Any] | None = None
-    ) -> pa.Table:
-        """``columns``: only these (absent ones, from an older schema, are left out).
-
-        ``filters``: DNF filters pushed to the Delta scan (files skipped by their stats).
-        """
-        from deltalake import DeltaTable
-
-        dt = DeltaTable(self.uri(table), storage_options=self.options)
-        if columns is not None:
-            have = set(dt.schema().to_arrow().names)
-            columns = [c for c in columns if c in have]
-        return dt.to_pyarrow_table(columns=columns, filters=filters)
 
     def reviews(self) -> list[Review]:
         """Every maintainer decision on record (a small table, read whole)."""
@@ -133,12 +151,85 @@ class Curated:
             self.uri("reviews"), review_rows([review]), mode="append", storage_options=self.options
         )
 
-    def outcomes(self) -> dict[str, dict[str, Any]]:
-        """key → its outcome row (the latest processed version of that key)."""
+    def table(self, name: str) -> Any:
+        """The open ``DeltaTable`` of ``name``: opened once per ``Curated``, then refreshed.
+
+        A refresh reads only the log entries since (``update_incremental``), not the table.
+        """
+        from deltalake import DeltaTable
+
+        dt = self._tables.get(name)
+        if dt is None:
+            dt = DeltaTable(self.uri(name), storage_options=self.options)
+            self._tables[name] = dt
+            self.opens += 1
+        else:
+            dt.update_incremental()
+        return dt
+
+    def read(
+        self,
+        table: str,
+        columns: list[str] | None = None,
+        where: pc.Expression | None = None,
+        *,
+        filters: list[Any] | None = None,
+    ) -> pa.Table:
+        """Rows of ``table`` (all, or those matching ``where``), only ``columns``.
+
+        ``columns``: only these (absent ones, from an older schema, are left out).
+        ``where`` (a pyarrow expression) or ``filters`` (DNF tuples) is pushed down:
+        partition terms select the partitions' files, the rest is checked against Parquet
+        statistics before row groups are read.
+        """
+        dt = self.table(table)
+        if columns is not None:
+            have = set(dt.schema().to_arrow().names)
+            columns = [c for c in columns if c in have]
+        if filters is not None:
+            from pyarrow.parquet import filters_to_expression
+
+            expr = filters_to_expression(filters)
+            where = expr if where is None else where & expr
+        return dt.to_pyarrow_dataset().to_table(columns=columns, filter=where)
+
+    def read_located(
+        self, table: str, columns: list[str], where: pc.Expression, locate: list[str]
+    ) -> pa.Table:
+        """``read`` in two passes, for a few rows scattered in big partitions.
+
+        First only the ``locate`` columns (the ones ``where`` tests: ids, agencies; cheap,
+        dictionary-encoded) say which files hold matching rows; then ``columns`` are read
+        from those files alone. A partition's other files are never decoded in full.
+        """
+        dataset = self.table(table).to_pyarrow_dataset()
+        found = dataset.to_table(columns=[*locate, "__filename"], filter=where)
+        paths = set(found["__filename"].to_pylist())
+        parts = [
+            frag.to_table(schema=dataset.schema, columns=columns, filter=where)
+            for frag in dataset.get_fragments()
+            if frag.path in paths
+        ]
+        if not parts:
+            return dataset.schema.empty_table().select(columns)
+        return pa.concat_tables(parts)
+
+    def outcomes(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """key → its outcome row (the latest processed version of that key).
+
+        With ``keys``, only those keys' rows are read (what a batch needs); without, the
+        whole ledger (the audit).
+        """
         from deltalake.exceptions import TableNotFoundError
 
+        where = None
+        if keys is not None:
+            wanted = sorted(set(keys))
+            if not wanted:
+                return {}
+            where = pc.field("key").isin(wanted)
         try:
-            rows = self.read("outcomes").to_pylist()
+            rows = self.read("outcomes", where=where).to_pylist()
         except TableNotFoundError:
             # A new bucket: create the tables once, so every later read and commit finds them.
             self.ensure_tables()
@@ -175,6 +266,7 @@ class Curated:
         start = time.perf_counter()
         delay = 0.2
         for attempt in range(1, self.settings.commit_retries + 1):
+            commits = self.commits
             try:
                 result = self._publish_once(items, quarantined, rule_results, run_id, force)
             except CommitFailedError:
@@ -184,6 +276,7 @@ class Curated:
                 delay = min(delay * 2, 5.0)
                 continue
             result.attempts = attempt
+            result.commits = self.commits - commits
             result.seconds = time.perf_counter() - start
             return result
         raise AssertionError("unreachable")
@@ -196,10 +289,9 @@ class Curated:
         run_id: str,
         force: bool = False,
     ) -> PublishResult:
-        from deltalake import DeltaTable, write_deltalake
-
         result = PublishResult()
-        known = self.outcomes()
+        batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
+        known = self.outcomes(batch_keys)
         items = [it for it in items if not self._stale(it.ref, known, result)]
         quarantined = [q for q in quarantined if not self._stale(q.ref, known, result)]
         # The same bytes under several keys (or twice in a batch) are one report.
@@ -212,16 +304,16 @@ class Curated:
         old_ids = {
             known[k]["report_id"] for k in batch_keys if k in known and known[k]["report_id"]
         } - new_ids
-        still_used = {
-            row["report_id"] for k, row in known.items() if k not in batch_keys and row["report_id"]
-        }
-        dropped = old_ids - still_used
-        existing = set() if force else self._existing_report_ids(new_ids)
+        # A report the batch's keys pointed to is dropped unless another key still points to it.
+        dropped = old_ids - self._still_used(old_ids, batch_keys)
+        years = {rid: it.report.report_year for rid, it in unique.items()}
+        existing = (
+            set() if force else self._existing_report_ids(new_ids, {y for y in years.values() if y})
+        )
         to_write = {rid: it for rid, it in unique.items() if rid not in existing}
         touched = set(to_write) | dropped
 
         reports = [it.report for it in to_write.values()]
-        years = {r.report_id: r.report_year for r in reports}
         frame = None
         if rule_results is not None and not rule_results.empty:
             frame = rule_results[rule_results["report_id"].isin(list(to_write))]
@@ -232,9 +324,19 @@ class Curated:
         ]
         tables.append(("clean", clean_rows(tables[-1][1])))
         if touched:
+            # Partition and key: each commit reads and rewrites only the batch's years.
+            batch_years = [years[r] for r in to_write]
+            touched_years = {y for y in batch_years if y is not None} | self._years_of(dropped)
             predicate = f"report_id IN ({_quote(touched)})"
+            # A report without a year (never published: C1 quarantines it) would sit in the
+            # null partition, which a year term would miss: then the whole table is matched.
+            if touched_years and None not in batch_years:
+                predicate = (
+                    f"report_year IN ({', '.join(map(str, sorted(touched_years)))}) AND "
+                    + predicate
+                )
             for name, data in tables:
-                self._replace(name, data, predicate, write_deltalake, DeltaTable)
+                self._replace(name, data, predicate)
 
         now = datetime.now(UTC)
         outcome_rows = [
@@ -270,7 +372,7 @@ class Curated:
         if outcome_rows:
             data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
             keys = {str(r["key"]) for r in outcome_rows}
-            self._replace("outcomes", data, f"key IN ({_quote(keys)})", write_deltalake, DeltaTable)
+            self._replace("outcomes", data, f"key IN ({_quote(keys)})")
         # A key that was quarantined before and now published: its old record no longer applies.
         for it in items:
             prior = known.get(it.ref.key)
@@ -299,30 +401,54 @@ class Curated:
             result.superseded.append(ref.key)
         return older
 
-    def _existing_report_ids(self, ids: set[str]) -> set[str]:
+    def _still_used(self, report_ids: set[str], batch_keys: set[str]) -> set[str]:
+        """Which of ``report_ids`` an outcome outside the batch still points to."""
+        if not report_ids:
+            return set()
+        where = pc.field("report_id").isin(sorted(report_ids)) & ~pc.field("key").isin(
+            sorted(batch_keys)
+        )
+        return set(self.read("outcomes", ["report_id"], where)["report_id"].to_pylist())
+
+    def _existing_report_ids(self, ids: set[str], years: set[int]) -> set[str]:
+        """Which of ``ids`` ``reports`` holds: only the batch's year partitions are read."""
         if not ids:
             return set()
-        import pyarrow.compute as pc
+        where = pc.field("report_id").isin(sorted(ids))
+        if years:
+            where = pc.field("report_year").isin(sorted(years)) & where
+        return set(self.read("reports", ["report_id"], where)["report_id"].to_pylist())
 
-        reports = self.read("reports", columns=["report_id"])
-        mask = pc.is_in(reports["report_id"], value_set=pa.array(sorted(ids)))
-        return set(reports.filter(mask)["report_id"].to_pylist())
+    def _years_of(self, report_ids: set[str]) -> set[int]:
+        """The partitions of published reports that only their id names (a replaced report).
 
-    def _replace(self, name: str, data: pa.Table, predicate: str, write: Any, table: Any) -> None:
+        Rare (a key re-uploaded with other bytes), and the only read here not bounded by
+        the batch's years: the report_id column of ``reports``, nothing else.
+        """
+        if not report_ids:
+            return set()
+        where = pc.field("report_id").isin(sorted(report_ids))
+        found = self.read("reports", ["report_year"], where)["report_year"].to_pylist()
+        return {int(y) for y in found if y is not None}
+
+    def _replace(self, name: str, data: pa.Table, predicate: str) -> None:
+        from deltalake import write_deltalake
+
         spec = TABLES[name]
+        dt = self.table(name)
         if data.num_rows:
-            write(
-                self.uri(name),
+            write_deltalake(
+                dt,
                 data,
                 mode="overwrite",
                 predicate=predicate,
                 partition_by=list(spec.partition_by) or None,
-                storage_options=self.options,
                 # Tables written before a column was added (review_status) take it on.
                 schema_mode="merge",
             )
         else:
-            table(self.uri(name), storage_options=self.options).delete(predicate)
+            dt.delete(predicate)
+        self.commits += 1
 
     def previous_reports(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Report]:
         """Earlier published reports of the given (agency, year) pairs, for the cross-year rules."""
@@ -332,32 +458,40 @@ class Curated:
         wanted = set(pairs)
         if not wanted:
             return {}
-        agencies = {a for a, _ in wanted}
-        reports = self.read("reports").to_pylist()
+        agencies = sorted({a for a, _ in wanted})
+        years = sorted({y for _, y in wanted})
+        # Partition (year) and agency pushed down: only the batch's neighbouring years are read.
+        where = pc.field("report_year").isin(years) & pc.field("agency").isin(agencies)
+        reports = self.read_located(
+            "reports", _PREVIOUS_COLUMNS, where, ["report_year", "agency"]
+        ).to_pylist()
         hits = {
             (r["agency"], r["report_year"]): r
             for r in reports
-            if r["agency"] in agencies and (r["agency"], r["report_year"]) in wanted
+            if (r["agency"], r["report_year"]) in wanted
         }
         if not hits:
             return {}
-        ids = {r["report_id"] for r in hits.values()}
+        ids = sorted({r["report_id"] for r in hits.values()})
+        hit_years = sorted({r["report_year"] for r in hits.values()})
+        where = pc.field("report_year").isin(hit_years) & pc.field("report_id").isin(ids)
         facts: dict[str, list[Fact]] = {}
-        for f in self.read("facts").to_pylist():
-            if f["report_id"] in ids:
-                value = f["value"]
-                facts.setdefault(f["report_id"], []).append(
-                    Fact(
-                        table=f["table"],
-                        row=f["row"],
-                        column=f["column"],
-                        value=int(value) if float(value).is_integer() else value,
-                        unit=f["unit"],
-                        approximate=bool(f["approximate"]),
-                        raw=f["raw"] or "",
-                        line=f["line"],
-                    )
+        for f in self.read_located(
+            "facts", _FACT_COLUMNS, where, ["report_year", "report_id"]
+        ).to_pylist():
+            value = f["value"]
+            facts.setdefault(f["report_id"], []).append(
+                Fact(
+                    table=f["table"],
+                    row=f["row"],
+                    column=f["column"],
+                    value=int(value) if float(value).is_integer() else value,
+                    unit=f["unit"],
+                    approximate=bool(f["approximate"]),
+                    raw=f["raw"] or "",
+                    line=f["line"],
                 )
+            )
         out: dict[tuple[str, int], Report] = {}
         for pair, r in hits.items():
             out[pair] = ReportModel(
@@ -371,6 +505,12 @@ class Curated:
                 text=r["text"] or "",
             )
         return out
+
+
+def _curated_from_settings(settings: Settings) -> Curated:
+    from tasks.fetch import S3ObjectStore
+
+    return Curated(settings, S3ObjectStore.from_settings(settings))
 
 
 def quarantine_record(q: Quarantined, run_id: str, at: datetime) -> dict[str, Any]:

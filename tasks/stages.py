@@ -50,6 +50,8 @@ class Fetched:
     quarantined: list[Quarantined]
     skipped: list[str]  # keys whose current version already has an outcome
     timings: Timings
+    # The run's curated zone: each Delta table opened once per run, then refreshed.
+    curated: Curated | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +60,7 @@ class Parsed:
     quarantined: list[Quarantined]
     skipped: list[str]
     timings: Timings
+    curated: Curated | None = None
 
 
 @dataclass(slots=True)
@@ -67,6 +70,7 @@ class Validated:
     rule_results: pd.DataFrame | None
     skipped: list[str]
     timings: Timings
+    curated: Curated | None = None
 
 
 @dataclass(slots=True)
@@ -78,6 +82,7 @@ class Published:
     skipped: list[str]
     timings: Timings
     finished_at: datetime
+    curated: Curated | None = None
 
     def summary(self) -> dict[str, Any]:
         statuses = [it.status for it in self.items]
@@ -90,6 +95,7 @@ class Published:
             "superseded": len(self.result.superseded),
             "skipped": len(self.skipped),
             "commit_attempts": self.result.attempts,
+            "commits": self.result.commits,
             "seconds": self.timings.seconds,
         }
 
@@ -102,9 +108,9 @@ def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fe
     """``force``: fetch objects whose current version already has an outcome (re-validation)."""
     start = time.perf_counter()
     curated = _curated(settings)
-    known = curated.outcomes()
     store = curated.store
     wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
+    known = curated.outcomes(wanted)
     with ThreadPoolExecutor(_FETCH_THREADS) as pool:
         refs = dict(zip(wanted, pool.map(store.head, wanted), strict=True))
         skipped = [
@@ -125,7 +131,7 @@ def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fe
             skipped.append(got.ref.key)
     timings = Timings()
     timings.add("fetch", start)
-    return Fetched(objects, quarantined, skipped, timings)
+    return Fetched(objects, quarantined, skipped, timings, curated)
 
 
 def parse(fetched: Fetched, settings: Settings) -> Parsed:
@@ -146,14 +152,14 @@ def parse(fetched: Fetched, settings: Settings) -> Parsed:
         else:
             reports.append((obj.ref, report))
     fetched.timings.add("parse", start)
-    return Parsed(reports, quarantined, fetched.skipped, fetched.timings)
+    return Parsed(reports, quarantined, fetched.skipped, fetched.timings, fetched.curated)
 
 
 def validate(settings: Settings, parsed: Parsed) -> Validated:
     from tasks.validate import validate_batch
 
     start = time.perf_counter()
-    curated = _curated(settings)
+    curated = parsed.curated or _curated(settings)
     quarantined = list(parsed.quarantined)
     parsed_reports, decisions = _apply_reviews(curated.reviews(), parsed.reports, quarantined)
     reports = [r for _, r in parsed_reports]
@@ -191,7 +197,7 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                 )
             )
     parsed.timings.add("validate", start)
-    return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings)
+    return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings, curated)
 
 
 def _apply_reviews(
@@ -261,7 +267,8 @@ def publish(
     settings: Settings, validated: Validated, run_id: str, *, force: bool = False
 ) -> Published:
     start = time.perf_counter()
-    result = _curated(settings).publish(
+    curated = validated.curated or _curated(settings)
+    result = curated.publish(
         validated.items, validated.quarantined, validated.rule_results, run_id, force=force
     )
     validated.timings.add("publish", start)
@@ -273,6 +280,7 @@ def publish(
         validated.skipped,
         validated.timings,
         datetime.now(UTC),
+        curated,
     )
 
 
@@ -323,4 +331,6 @@ def quality_report(settings: Settings, published: Published, run_id: str) -> str
 
     if not published.items and not published.quarantined:
         return None
-    return write_quality_report(settings, _curated(settings), published, run_id)
+    return write_quality_report(
+        settings, published.curated or _curated(settings), published, run_id
+    )

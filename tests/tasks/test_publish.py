@@ -141,3 +141,15 @@ def test_concurrent_publishers_both_land(curated: Curated) -> None:
     assert errors == []
     assert len(rows(curated, "reports")) == 6
     assert len(rows(curated, "outcomes")) == 6
+
+
+def test_a_run_s_curated_crosses_a_process_boundary(curated: Curated) -> None:
+    """Stage values carry the run's Curated; pickled (the Dask path) it reopens on its settings."""
+    import pickle
+
+    curated.publish([item(report("p"), "raw/p.txt", "e1")], [], None, "run-1")
+    assert curated.opens > 0
+    copy = pickle.loads(pickle.dumps(curated))
+    assert copy.settings == curated.settings
+    assert copy.opens == 0
+    assert [r["key"] for r in copy.read("reports", ["key"]).to_pylist()] == ["raw/p.txt"]
