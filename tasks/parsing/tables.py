@@ -44,7 +44,7 @@ from tasks.parsing.tables_rules import (
     Rule,
     check,
 )
-from tasks.parsing.tables_split import Block, Cell, chunk_of, split_run
+from tasks.parsing.tables_split import Block, Cell, SplitResult, chunk_of, split_run
 from tasks.vocabulary import REVIEW_COLUMNS, REVIEW_ROWS
 
 if TYPE_CHECKING:
@@ -71,6 +71,9 @@ _UNKNOWN_ROW = re.compile(
 _MONEY_COLUMNS = {"amount_wan_yuan"}
 _MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
 _MAX_ALTERNATIVES = 4
+_NEXT_LABEL_NUMBER = re.compile(r"(?<=\d)[ |]+\d{1,2}[.．、]$")
+_TOKEN = re.compile(r"[^\s|]+")
+_CELL_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 Plausibility = Callable[[tuple[Cell, ...]], tuple[float, ...]]
 
@@ -204,8 +207,36 @@ def _read_run(text: str, start: int, end: int) -> re.Match[str] | None:
 
 
 def _clean_run(m: re.Match[str]) -> tuple[str, int]:
-    run = m.group("run").rstrip(" |.-")
-    return run, m.start("run")
+    run = m.group("run")
+    # "… 0 1 2.其他法律…": the next row's list number, printed on the same text line as this
+    # row's cells, is that label's, not an extra cell.
+    if (nxt := _NEXT_LABEL_NUMBER.search(run)) and _opens_label(m.string, m.end("run")):
+        run = run[: nxt.start()]
+    return run.rstrip(" |.-"), m.start("run")
+
+
+def _opens_label(text: str, pos: int) -> bool:
+    """Whether a CJK label (or its opening bracket) starts right at ``pos``."""
+    return pos < len(text) and ("\u4e00" <= text[pos] <= "\u9fff" or text[pos] in "（(")
+
+
+def _as_written(run: str, blocks: Sequence[Block]) -> tuple[Cell, ...] | None:
+    """The cells of a run whose every cell is delimited, exactly as written.
+
+    A run with one number per cell needs no digit split: it is recorded as stated even when
+    it breaks the table's sums (洪泽 2023 表四 ``10 1 0 0 0``), and the rule then fails in
+    validation. Only runs with fewer delimited numbers than cells go to the splitter.
+    """
+    tokens = list(_TOKEN.finditer(run))
+    if len(tokens) != sum(b.size for b in blocks):
+        return None
+    cells: list[Cell] = []
+    for m in tokens:
+        text = m.group(0)
+        if not _CELL_NUMBER.fullmatch(text):
+            return None
+        cells.append(Cell(float(text) if "." in text else int(text), text, m.start()))
+    return tuple(cells)
 
 
 def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list[_Row]:
@@ -214,6 +245,9 @@ def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list
         spec = _RowSpec("applications", key, APPLICANT_COLUMNS, [Block(7, sums=True)], _balanced)
         row = _split_row(text, spec, m_end, seg_end, notes)
         if row:
+            # A label this parser does not know, printed after the row's cells, is a row of
+            # its own: say so instead of losing its numbers silently.
+            _note_unknown_rows(text, row, seg_end, notes)
             rows.append(row)
     return rows
 
@@ -280,8 +314,8 @@ def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
 def _note_unknown_rows(text: str, row: _Row, seg_end: int, notes: list[str]) -> None:
     rest_start = row.pos + len(row.run)
     notes.extend(
-        f"legacy_stats: unrecognized row label '{m.group('label')}' with values "
-        f"'{m.group('run').strip()}' kept as a note"
+        f"{row.table}: unrecognized row label '{m.group('label')}' with values "
+        f"'{m.group('run').strip()}' kept as a note; that row is absent"
         for m in _UNKNOWN_ROW.finditer(text, rest_start, seg_end)
     )
 
@@ -323,6 +357,9 @@ def _split_row(text: str, spec: _RowSpec, start: int, end: int, notes: list[str]
         if cells is not None:
             return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), [cells])
         run = run.replace("|", " ")
+    written = _as_written(run, spec.blocks)
+    if written is not None:
+        return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), [written])
     result = split_run(run, spec.blocks)
     if result.capped:
         notes.append(f"{where}: digit split of '{run}' stopped at the search cap")
@@ -494,7 +531,9 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
         notes.append("review_litigation: no value row after the 表四 header")
         return []
     run, pos = _clean_run(m)
-    result = split_run(run.replace("|", " "), [Block(5, sums=True)] * 3)
+    blocks = [Block(5, sums=True)] * 3
+    written = _as_written(run.replace("|", " "), blocks)
+    result = split_run(run.replace("|", " "), blocks) if written is None else SplitResult([written])
     if not result.candidates:
         notes.append(f"review_litigation: cannot split '{run}' into 15 cells satisfying R4–R6")
         return []

@@ -13,6 +13,7 @@ from tasks.parsing.read import read_document
 from tasks.parsing.tables import detect_format, extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
+from tasks.vocabulary import REVIEW_COLUMNS
 
 if TYPE_CHECKING:
     from tasks.models import Fact
@@ -447,6 +448,86 @@ def test_corpus_hard_rules_hold(corpus_dir: Path, name: str) -> None:
     facts, _ = extract_tables(doc, "unknown")
     failures = sorted((o.rule_id, o.where) for o in check(cell_map(facts)) if not o.passed)
     assert failures == sorted((d.rule, d.where) for d in this.inconsistent)
+
+
+T4_HEAD = (
+    "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 "
+    "结果维持 结果纠正 其他结果 尚未审结 总计 "
+    "未经复议直接起诉 复议后起诉 结果维持 结果纠正 其他结果 尚未审结 总计 "
+    "结果维持 结果纠正 其他结果 尚未审结 总计\n"
+)
+
+
+def test_delimited_t4_row_breaking_r4_is_recorded_as_written() -> None:
+    """洪泽 2023 表四 as published: 10 1 0 0 with 总计 0 (R4) and 5 0 0 0 with 总计 0 (R6)."""
+    facts, notes = _facts(T4_HEAD + "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0\n五、存在的主要问题")
+    row = [facts[("review_litigation", "reconsideration", c)].value for c in REVIEW_COLUMNS]
+    assert row == [10, 1, 0, 0, 0]
+    assert facts[("review_litigation", "litigation_after_reconsideration", "upheld")].value == 5
+    assert notes == []
+    failed = {(o.rule_id, o.where) for o in check(cell_map(facts.values())) if not o.passed}
+    assert failed == {("R4", "reconsideration"), ("R6", "litigation_after_reconsideration")}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("行政规范性文件 13 0 55", [13, 0, 55], id="three-delimited-cells"),
+        pytest.param("行政规范性文件 13055", [13, 0, 55], id="undelimited-still-split"),
+    ],
+)
+def test_delimited_cells_are_never_re_split(line: str, expected: list[int]) -> None:
+    text = "二、主动公开政府信息情况 第二十条第（一）项\n"
+    text += "信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+    facts, _ = _facts(text + "规章 0 0 0\n" + line + "\n第二十条第（五）项", "2021")
+    cols = ("issued", "repealed", "in_force")
+    assert [facts[("proactive", "normative_documents", c)].value for c in cols] == expected
+
+
+T3_HEAD = (
+    "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+    "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他\n"
+    "一、本年新收政府信息公开申请数量 36 2 0 0 1 0 39\n"
+)
+
+
+def test_next_rows_list_number_after_the_cells_is_not_a_cell() -> None:
+    text = (
+        T3_HEAD
+        + "（三）不予公开 1.属于国家秘密 2 0 0 0 0 0 2 2.其他法律法规禁止公开 1 0 0 0 0 0 1\n"
+    )
+    facts, notes = _facts(text + "3.危及“三安全一稳定” 0 0 0 0 0 0 0\n")
+    assert facts[("applications", "withheld_state_secret", "total")].value == 2
+    # The label variant it does not know is a row of its own: absent, with a note naming it.
+    assert ("applications", "withheld_prohibited_by_law", "total") not in facts
+    assert any("其他法律法规禁止公开" in n and "'1 0 0 0 0 0 1'" in n for n in notes)
+
+
+def test_delimited_t3_row_with_too_many_cells_is_absent_with_a_note() -> None:
+    facts, notes = _facts(
+        T3_HEAD + "（一）予以公开 20 1 0 0 1 0 22 7\n（二）部分公开 4 0 0 0 0 0 4\n"
+    )
+    assert ("applications", "disclosed", "total") not in facts
+    assert facts[("applications", "partially_disclosed", "total")].value == 4
+    assert any(
+        n.startswith("applications/disclosed: cannot split '20 1 0 0 1 0 22 7'") for n in notes
+    )
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_hongze_text_layer_alone_reads_the_tables_as_labelled(corpus_dir: Path, year: int) -> None:
+    """Without the page geometry (PDFium unable to open a file), pypdf's text of the same
+    layout still gives every 表二/表三/表四 cell as labelled."""
+    from tasks.parsing.read import _read_pdf_text_only
+
+    name = f"2021fmt_hongze_{year}"
+    doc = _read_pdf_text_only((corpus_dir / "reports" / f"{name}.pdf").read_bytes())
+    facts, _ = extract_tables(doc, "unknown")
+    got = {f.key: f.value for f in facts}
+    (label,) = [lb for lb in ev.load_labels(CORPUS_LABELS, corpus_dir) if lb.name == name]
+    expected = {f.key: f.value for f in label.facts if f.table != "text"}
+    assert {k: got.get(k) for k in expected} == expected
 
 
 def test_corpus_tax_report_has_no_table(corpus_dir: Path) -> None:
