@@ -535,7 +535,11 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
     written = _as_written(run.replace("|", " "), blocks)
     result = split_run(run.replace("|", " "), blocks) if written is None else SplitResult([written])
     if not result.candidates:
-        notes.append(f"review_litigation: cannot split '{run}' into 15 cells satisfying R4–R6")
+        notes.extend(
+            f"review_litigation/{row}: cannot split '{run}' into 15 cells satisfying R4–R6; "
+            "row left out"
+            for row in REVIEW_ROWS
+        )
         return []
     result.candidates.sort(key=_balanced)
     facts: list[Fact] = []

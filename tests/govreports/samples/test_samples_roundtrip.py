@@ -56,22 +56,11 @@ _AMBIGUOUS_FLAT = (
     "a flattened 表三 run with several splits satisfying R1-R3 is split into the wrong cells "
     "with no 'ambiguous split' note (issue 8 items 2, 3)"
 )
-_DROPPED_AS_STATED = (
-    "a delimited row that breaks the rule as published is dropped instead of recorded as "
-    "stated (issue 8 item 3)"
-)
 KNOWN_TABLE_GAPS: dict[str, str] = {
     "txt_flat-plain": _AMBIGUOUS_FLAT,
-    "txt_pipe-R4": _DROPPED_AS_STATED,
-    "txt_gbk-R4": _DROPPED_AS_STATED,
-    "pdf-R3": _DROPPED_AS_STATED,
-    "pdf-R4": _DROPPED_AS_STATED,
     "txt_flat-R1": (
         "a flattened 表三 run of a table breaking R1 as published is split by the broken sums "
         "into wrong cells presented as facts, where it should be absent with a note (item 3)"
-    ),
-    "txt_flat-R4": (
-        "a flattened 表四 run breaking R4 as published is absent with no note naming its rows"
     ),
 }
 
