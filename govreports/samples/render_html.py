@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from html import escape
 
 from govreports.samples.model import (
@@ -89,11 +90,18 @@ def render_html(truth: SampleTruth) -> bytes:
         if truth.chrome
         else ""
     )
+    # CMSs name the site in <title> after the title (_某市人民政府) or before it (某市人民政府
+    # 门户网站 - …), and not all of them carry an ArticleTitle meta; fixed per title, so one
+    # truth always renders the same bytes.
+    owner = escape(site.owner)
+    pick = zlib.crc32(truth.title.encode()) % 3
+    page_title = f"{owner}门户网站 - {title}" if pick == 0 else f"{title}_{owner}"
+    article_meta = "" if pick == 1 else f'<meta name="ArticleTitle" content="{title}">'
     page = (
         "<!DOCTYPE html><html><head>"
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
-        f"<title>{title}_{escape(site.owner)}</title>"
-        f'<meta name="ArticleTitle" content="{title}">'
+        f"<title>{page_title}</title>"
+        f"{article_meta}"
         f'<meta name="PubDate" content="{site.published_at}">'
         f'<meta name="ContentSource" content="{escape(site.owner)}">'
         f'<meta name="SiteName" content="{escape(site.owner)}门户网站">'

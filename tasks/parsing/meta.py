@@ -36,6 +36,8 @@ _TITLE_LEAD_BLOCKER = re.compile(r"[。；，]|当前位置|-->")
 # How a sentence that names the report opens (现将本局…报告如下), where a title names its agency.
 _SENTENCE_OPENER = re.compile(r"^(?:现|本|我|根据|按照|依据|依照|经|为|在|对|将|特|兹|关于)")
 _CMS_SUFFIX = re.compile(r"(报告)\s*(?:[_|｜\-—–]+|\s{2,}).{0,40}$")
+# A site name in front of the title (``某市人民政府门户网站 - X2019年…报告``).
+_CMS_PREFIX = re.compile(r"^.{2,30}?(?:门户网站|网站|政府网|人民政府网)\s*[_|｜\-—–>]+\s*(?=\S)")
 # A date the page prints on the title's line (``…报告 2020-01-20``, ``…报告 发布时间：…``).
 _DATE_SUFFIX = re.compile(
     r"(报告)\s+(?:(?:发布|发文|成文)?(?:时间|日期)\s*[:：]?\s*)?(?:19|20)\d{2}\s*[-/.年].{0,30}$"
@@ -173,6 +175,8 @@ _CLAUSE = re.compile(r"[，,：:]")
 def clean_title(raw: str) -> str:
     """Drop a breadcrumb before the title, a CMS suffix after it, whitespace, a doubled title."""
     title = _CMS_SUFFIX.sub(r"\1", _DATE_SUFFIX.sub(r"\1", _last_crumb(raw).strip()))
+    if _TITLE_WORDS.search(stripped := _CMS_PREFIX.sub("", title)):
+        title = stripped
     title = re.sub(r"\s+", "", title)
     half = len(title) // 2
     if len(title) % 2 == 0 and title[:half] == title[half:]:

@@ -50,8 +50,12 @@ from tasks.parsing.meta import (
             "平潭综合实验区 2013年政府信息公开工作年度报告",
             "平潭综合实验区2013年政府信息公开工作年度报告",
         ),
+        (
+            "某市人民政府门户网站 - 某市财政局2020年政府信息公开工作年度报告",
+            "某市财政局2020年政府信息公开工作年度报告",
+        ),
     ],
-    ids=["plain", "cms-underscore", "cms-dash", "repeated", "inner-space"],
+    ids=["plain", "cms-underscore", "cms-dash", "repeated", "inner-space", "cms-prefix"],
 )
 def test_clean_title(raw: str, expected: str) -> None:
     assert clean_title(raw) == expected
