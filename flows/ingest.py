@@ -6,6 +6,7 @@ report): a submitted task costs tens of milliseconds, a report a few.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
@@ -100,6 +101,27 @@ def dask_runner(settings: Settings, address: str | None = None) -> Any:
     )
 
 
+# Our modules' loggers (tasks.stages, …): Prefect ships only its own loggers to the API
+# unless told; these join them, at INFO, so a run's page shows what the pipeline did.
+PIPELINE_LOGGERS = ("tasks", "flows", "expectations", "govreports")
+
+
+def ship_pipeline_logs() -> None:
+    """Send the pipeline's own log records of a run to the Prefect API (idempotent).
+
+    The same as listing them in ``PREFECT_LOGGING_EXTRA_LOGGERS``, without depending on
+    every worker's environment; INFO whatever ``PREFECT_LOGGING_LEVEL`` says.
+    """
+    from prefect.logging.handlers import APILogHandler
+
+    for name in PIPELINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level > logging.INFO:
+            logger.setLevel(logging.INFO)
+        if not any(isinstance(h, APILogHandler) for h in logger.handlers):
+            logger.addHandler(APILogHandler())
+
+
 def _opaque(value: T) -> T:
     """``quote`` for Prefect (unwrapped before the task runs), typed as the value itself."""
     return cast("T", quote(value))
@@ -112,6 +134,7 @@ def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
     ``dask_address``: the Dask scheduler for a large batch, when not the settings' (a backfill
     passes the one LocalCluster it keeps for all its batches).
     """
+    ship_pipeline_logs()
     run_id = str(flow_run.get_id() or "local")
     # _opaque(): stage values hold every document and fact of the batch; Prefect would
     # otherwise walk them all looking for upstream futures (seconds per batch).

@@ -131,8 +131,11 @@ def run(
         return 2
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
+        stack.enter_context(console_logs(console))
         with console.status("starting the S3 and Prefect servers, warming the worker…"):
             pipe = stack.enter_context(local_pipeline(ui=keep_running))
+        # Prefect configured its handlers on import: route them through the display too.
+        stack.enter_context(console_logs(console))
         stack.callback(console.print, "stopped the local servers")
         boot = time.perf_counter() - started
         console.print(f"S3 server   {pipe.settings.s3_endpoint_url}")
@@ -261,6 +264,45 @@ def _print_summary(console: Any, s: dict[str, Any]) -> None:
     console.print(f"all outcomes {s['seconds_to_all_outcomes']}s after the first upload")
     for key, reason in s["quarantine_reasons"]:
         console.print(f"  quarantined {key}: {reason}")
+
+
+@contextlib.contextmanager
+def console_logs(console: Any, level: int = 30) -> Iterator[None]:
+    """Log lines (ours, Prefect's, any library's) print through ``console``, WARNING and up.
+
+    A handler writing straight to the terminal tears rich's live progress display; one
+    printing through the same console puts the line above it. Flow-run logs still reach
+    the Prefect UI at INFO (their API handler is left alone).
+    """
+    import logging
+    import sys
+
+    from rich.logging import RichHandler
+
+    swapped: list[tuple[logging.Logger, logging.Handler]] = []
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and stream in {sys.stderr, sys.stdout}:
+                logger.removeHandler(handler)
+                swapped.append((logger, handler))
+    ours = RichHandler(console=console, level=level, show_path=False, markup=False)
+    # Root, and the loggers that do not pass their records on to it (uvicorn, …); a logger
+    # already printing through a display (an outer call) keeps that one, so no line is doubled.
+    ends = {lg for lg, _ in swapped if not lg.propagate} | {logging.getLogger()}
+    roots = [lg for lg in ends if not any(isinstance(h, RichHandler) for h in lg.handlers)]
+    for logger in roots:
+        logger.addHandler(ours)
+    try:
+        yield
+    finally:
+        for logger in roots:
+            logger.removeHandler(ours)
+        for logger, handler in swapped:
+            logger.addHandler(handler)
 
 
 # Marks a folder the demo wrote, so a second demo may replace it (and nothing else).

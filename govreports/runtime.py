@@ -92,7 +92,9 @@ def prefect_env(home: Path, api_url: str | None = None) -> dict[str, str]:
     env = {
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
+        # INFO: a flow run's page in the UI shows what the run did (the console stays
+        # quiet where it matters: the demo prints log lines through its own display).
+        "PREFECT_LOGGING_LEVEL": "INFO",
         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
         "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db",
         # SQLite: keep the server's background services light on a 2-core machine.

@@ -7,6 +7,7 @@ flow reads top to bottom. Per-object failures never raise: they become
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
     from govreports.settings import Settings
     from tasks.reviews import Decision, Review
+
+# The pipeline's own log lines; the ingest flow ships this logger to the Prefect API.
+log = logging.getLogger(__name__)
 
 _FETCH_THREADS = 8
 # Great Expectations is not thread-safe: two runs validating at once in one warm worker
@@ -131,6 +135,13 @@ def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fe
             skipped.append(got.ref.key)
     timings = Timings()
     timings.add("fetch", start)
+    log.info(
+        "fetch: %d object(s) read, %d quarantined, %d skipped (already done or gone) in %.2f s",
+        len(objects),
+        len(quarantined),
+        len(skipped),
+        timings.seconds["fetch"],
+    )
     return Fetched(objects, quarantined, skipped, timings, curated)
 
 
@@ -152,6 +163,14 @@ def parse(fetched: Fetched, settings: Settings) -> Parsed:
         else:
             reports.append((obj.ref, report))
     fetched.timings.add("parse", start)
+    log.info(
+        "parse: %d report(s) read, %d quarantined in %.2f s",
+        len(reports),
+        len(quarantined) - len(fetched.quarantined),
+        fetched.timings.seconds["parse"],
+    )
+    for q in quarantined[len(fetched.quarantined) :]:
+        log.info("parse: quarantined %s: %s: %s", q.ref.key, q.code, q.reason)
     return Parsed(reports, quarantined, fetched.skipped, fetched.timings, fetched.curated)
 
 
@@ -197,6 +216,16 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
                 )
             )
     parsed.timings.add("validate", start)
+    statuses = [it.status for it in items]
+    log.info(
+        "validate: pass %d, warn %d, fail %d, quarantined %d (%d with review decisions) in %.2f s",
+        statuses.count("pass"),
+        statuses.count("warn"),
+        statuses.count("fail"),
+        len(quarantined) - len(parsed.quarantined),
+        sum(1 for it in items if it.review_ids),
+        parsed.timings.seconds["validate"],
+    )
     return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings, curated)
 
 
@@ -272,6 +301,14 @@ def publish(
         validated.items, validated.quarantined, validated.rule_results, run_id, force=force
     )
     validated.timings.add("publish", start)
+    log.info(
+        "publish: %d published, %d quarantined, %d superseded in %d commit attempt(s), %.2f s",
+        len(result.published),
+        len(result.quarantined),
+        len(result.superseded),
+        result.attempts,
+        validated.timings.seconds["publish"],
+    )
     return Published(
         result,
         validated.items,
@@ -318,7 +355,9 @@ def summary_markdown(summary: dict[str, Any], link: str) -> str:
         )
         + " |",
         "",
-        f"Stage seconds: {summary['seconds']}",
+        "| stage | seconds |",
+        "|---|---:|",
+        *(f"| {stage} | {float(sec):.2f} |" for stage, sec in summary["seconds"].items()),
         "",
         link,
     ]

@@ -103,3 +103,42 @@ def test_reconcile_publishes_what_no_notification_announced(
     assert summary["missing"] == 1
     assert audit(curated).ok
     assert [r["key"] for r in reports(curated)] == ["raw/missed.txt"]
+
+
+def test_a_run_shows_the_pipelines_own_logs_and_stage_times(
+    curated: Curated, corpus_dir: Path
+) -> None:
+    """What the run did is on its page in the UI: our stage log lines at INFO, and the
+    summary artifact's stage times as a table, with the link to the run's quality page."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+    from prefect.logging.handlers import APILogHandler
+
+    from flows.ingest import ingest
+
+    key = f"raw/{GOOD[0]}"
+    upload(curated, key, (corpus_dir / "reports" / GOOD[0]).read_bytes())
+    state = ingest([key], return_state=True)
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+        )
+    ours = [log.message for log in logs if log.name.startswith("tasks.")]
+    assert any(m.startswith("fetch: 1 object(s) read") for m in ours), ours
+    assert any(m.startswith("publish: 1 published") for m in ours), ours
+    assert all(log.level >= 20 for log in logs)
+    (summary,) = [a for a in artifacts if a.key == "ingest-summary"]
+    markdown = str(summary.data)
+    assert "| stage | seconds |" in markdown
+    for stage in ("fetch", "parse", "validate", "publish"):
+        assert f"| {stage} | " in markdown
+    assert f"quality/runs/{run_id}/index.html" in markdown

@@ -52,3 +52,35 @@ def test_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("x")
     assert prepare_out(target, print) == f"--out {target} is a file, not a folder"
+
+
+def test_log_lines_print_through_the_display_not_around_it() -> None:
+    """A library's warning during the live progress goes through rich's console (above the
+    bar), never straight to the terminal; INFO stays off the console."""
+    import io
+    import logging
+    import sys
+
+    from rich.console import Console
+
+    from govreports.demo import console_logs
+
+    lib = logging.getLogger("some.library")
+    direct = logging.StreamHandler(sys.stderr)
+    lib.addHandler(direct)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=200)
+    try:
+        with console_logs(console), console_logs(console):
+            assert direct not in lib.handlers
+            assert not any(
+                isinstance(h, logging.StreamHandler) and h.stream is sys.stderr
+                for h in logging.getLogger().handlers
+            )
+            lib.warning("connection pool is full, discarding connection")
+            lib.info("chatty detail")
+        assert direct in lib.handlers  # put back afterwards
+    finally:
+        lib.removeHandler(direct)
+    printed = out.getvalue()
+    assert printed.count("connection pool is full") == 1 and "chatty detail" not in printed
