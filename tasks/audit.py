@@ -10,6 +10,38 @@ if TYPE_CHECKING:
     from tasks.publish import Curated
 
 
+class StoreUnreachableError(Exception):
+    """The object store or bucket the settings name cannot be used; one line says why."""
+
+
+def check_store(curated: Curated) -> None:
+    """Fail with one clear sentence when the endpoint does not answer or the bucket is absent.
+
+    Checked before any Delta read: delta-rs would retry a dead endpoint for a long time.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    settings = curated.settings
+    where = settings.s3_endpoint_url or "AWS S3"
+    try:
+        curated.store.client.head_bucket(Bucket=settings.bucket)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in {"404", "NoSuchBucket", "NotFound"}:
+            raise StoreUnreachableError(
+                f"bucket {settings.bucket!r} does not exist at {where}"
+            ) from exc
+        if code in {"403", "AccessDenied", "Forbidden"}:
+            raise StoreUnreachableError(
+                f"access to bucket {settings.bucket!r} at {where} denied"
+            ) from exc
+        raise StoreUnreachableError(
+            f"bucket {settings.bucket!r} at {where}: {code or exc}"
+        ) from exc
+    except BotoCoreError as exc:
+        raise StoreUnreachableError(f"cannot reach the object store at {where}: {exc}") from exc
+
+
 @dataclass(slots=True)
 class Audit:
     objects: int = 0
@@ -23,7 +55,8 @@ class Audit:
 
 
 def audit(curated: Curated) -> Audit:
-    known = curated.outcomes()
+    """Read-only: a bucket without tables yet has no outcomes (nothing is created)."""
+    known = curated.outcomes(create=False)
     result = Audit()
     for ref in curated.store.list(curated.settings.raw_prefix):
         result.objects += 1

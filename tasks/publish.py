@@ -214,11 +214,14 @@ class Curated:
             return dataset.schema.empty_table().select(columns)
         return pa.concat_tables(parts)
 
-    def outcomes(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    def outcomes(
+        self, keys: Iterable[str] | None = None, *, create: bool = True
+    ) -> dict[str, dict[str, Any]]:
         """key → its outcome row (the latest processed version of that key).
 
         With ``keys``, only those keys' rows are read (what a batch needs); without, the
-        whole ledger (the audit).
+        whole ledger (the audit). ``create=False``: a reader that must not write (``audit``)
+        gets {} for a new bucket.
         """
         from deltalake.exceptions import TableNotFoundError
 
@@ -231,8 +234,9 @@ class Curated:
         try:
             rows = self.read("outcomes", where=where).to_pylist()
         except TableNotFoundError:
-            # A new bucket: create the tables once, so every later read and commit finds them.
-            self.ensure_tables()
+            if create:
+                # A new bucket: create the tables once, so every later read and commit finds them.
+                self.ensure_tables()
             return {}
         return {r["key"]: r for r in rows}
 

@@ -5,7 +5,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-HELP = "List every raw object and its outcome; exit 1 when any object has none."
+HELP = (
+    "List every raw object and its outcome; exit 1 when any object has none, "
+    "2 when the store or bucket cannot be used. Read-only."
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,17 +20,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from govreports.settings import get_settings
-    from tasks.audit import audit
-    from tasks.fetch import S3ObjectStore
+    from tasks.audit import StoreUnreachableError, audit, check_store
+    from tasks.fetch import MissingCredentialsError, S3ObjectStore
     from tasks.publish import Curated
 
     settings = get_settings()
-    curated = Curated(settings, S3ObjectStore.from_settings(settings))
-    curated.ensure_tables()
+    try:
+        curated = Curated(settings, S3ObjectStore.from_settings(settings))
+        check_store(curated)
+    except (StoreUnreachableError, MissingCredentialsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     result = audit(curated)
-    outcomes = curated.outcomes()
+    outcomes = curated.outcomes(create=False)
     if args.json:
         payload = {
             "objects": result.objects,

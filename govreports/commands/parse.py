@@ -14,7 +14,14 @@ HELP = "Parse report files (.txt, .html, .pdf, .docx) and print a summary or the
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="report files, or folders (read recursively; the truth files `samples` writes "
+        "beside its reports are skipped)",
+    )
     parser.add_argument("--json", action="store_true", help="print the data-contract JSON")
 
 
@@ -26,7 +33,13 @@ def run(args: argparse.Namespace) -> int:
     max_bytes = get_settings().max_object_bytes
     outputs: list[dict[str, Any]] = []
     failed = False
-    for path in args.files:
+    files, skipped = expand(args.files)
+    if skipped:
+        print(
+            f"skipped {len(skipped)} file(s) govreports wrote itself (*.truth.json of `samples`)",
+            file=sys.stderr,
+        )
+    for path in files:
         try:
             data = path.read_bytes()
             report = parse_document(data, path.name, max_bytes=max_bytes)
@@ -43,9 +56,30 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(_summary(str(path), report.to_dict()))
     if args.json:
-        payload: Any = outputs[0] if len(args.files) == 1 and outputs else outputs
+        single = len(args.files) == 1 and not args.files[0].is_dir()
+        payload: Any = outputs[0] if single and outputs else outputs
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 2 if failed else 0
+
+
+# What ``govreports samples`` writes beside each report: its ground truth, not a report.
+TRUTH_SUFFIX = ".truth.json"
+
+
+def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to parse (folders walked in name order, hidden files left out) and the
+    truth files skipped. A file named on the command line is always parsed."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file() or child.name.startswith("."):
+                continue
+            (skipped if child.name.endswith(TRUTH_SUFFIX) else files).append(child)
+    return files, skipped
 
 
 def _summary(path: str, report: dict[str, Any]) -> str:

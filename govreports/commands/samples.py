@@ -32,8 +32,12 @@ def run(args: argparse.Namespace) -> int:
         reason = f"unknown layout(s) {', '.join(unknown)}" if unknown else "--n must be >= 0"
         print(f"error: {reason}; layouts are {', '.join(LAYOUTS)}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"error: --out {out} is a file; samples go into a folder", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    paths = generate(Path(args.out), args.n, seed=args.seed, layouts=layouts)
+    paths = generate(out, args.n, seed=args.seed, layouts=layouts)
     for path in paths:
         print(f"wrote {path}  (+ {path.with_suffix('').name}.truth.json)")
     elapsed = time.perf_counter() - started
