@@ -119,7 +119,16 @@ def ship_pipeline_logs() -> None:
         if logger.level == logging.NOTSET or logger.level > logging.INFO:
             logger.setLevel(logging.INFO)
         if not any(isinstance(h, APILogHandler) for h in logger.handlers):
-            logger.addHandler(APILogHandler())
+            handler = APILogHandler()
+            # The same code also runs outside runs (CLI, tests): those lines are not a run's.
+            handler.addFilter(_in_a_run)
+            logger.addHandler(handler)
+
+
+def _in_a_run(record: logging.LogRecord) -> bool:
+    from prefect.context import FlowRunContext, TaskRunContext
+
+    return FlowRunContext.get() is not None or TaskRunContext.get() is not None
 
 
 def _opaque(value: T) -> T:
