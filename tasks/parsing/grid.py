@@ -31,8 +31,9 @@ RULING_MAX_THICKNESS = 2.5
 SNAP = 2.0
 # A ruling separates two cells when it covers at least this share of their common edge.
 EDGE_COVER = 0.6
-# The smallest ruled table: rows × columns of cells (a one-cell box is a frame, not a table).
-MIN_ROWS, MIN_COLUMNS = 2, 2
+# The smallest ruled table: rows × columns of cells (a one-cell box is a frame, not a table;
+# one row is enough: the last row of a table carried over to the next page).
+MIN_ROWS, MIN_COLUMNS = 1, 2
 
 
 @dataclass(frozen=True, slots=True)

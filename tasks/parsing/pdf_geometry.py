@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tasks.parsing.document import TableRow
 from tasks.parsing.grid import (
     RULING_MAX_THICKNESS,
     SNAP,
@@ -172,13 +173,11 @@ def tables_of(pages: Sequence[PageGeometry], lines: Sequence[str]) -> list[Table
     last_page = 0
     for geo in pages:
         page_tables = tables_from_words(geo.words, geo.rulings)
-        if (
-            page_tables
-            and tables
-            and geo.page == last_page + 1
-            and _continues(tables[-1], page_tables[0])
-        ):
-            tables[-1].rows.extend(page_tables.pop(0).rows)
+        if page_tables and tables and geo.page == last_page + 1:
+            carried = _continuation(tables[-1], page_tables[0])
+            if carried is not None:
+                tables[-1].rows.extend(carried)
+                page_tables.pop(0)
         tables.extend(page_tables)
         if page_tables or tables:
             last_page = geo.page
@@ -186,24 +185,47 @@ def tables_of(pages: Sequence[PageGeometry], lines: Sequence[str]) -> list[Table
     return tables
 
 
-def _continues(before: Table, after: Table) -> bool:
-    """A table that runs over a page break: same columns at the same x positions."""
-    a, b = before.rows[-1], after.rows[0]
-    if len(a.cells) != len(b.cells) or a.boxes is None or b.boxes is None:
-        return False
-    return all(
-        abs(x[0] - y[0]) <= 2 * SNAP and abs(x[2] - y[2]) <= 2 * SNAP
-        for x, y in zip(_column_edges(a.boxes), _column_edges(b.boxes), strict=True)
-    ) and not _is_header(after.rows[0].cells)
+def _columns(table: Table) -> list[tuple[float, float]]:
+    """Each grid column's x range: the narrowest box any row gives that position.
+
+    A merged cell repeats its box into every position it covers, so one row's boxes can
+    span several columns; across the rows each column shows its own width somewhere.
+    """
+    out: list[tuple[float, float]] = []
+    for j in range(len(table.rows[0].cells)):
+        spans = [(r.boxes[j][0], r.boxes[j][2]) for r in table.rows if r.boxes is not None]
+        out.append(min(spans, key=lambda s: s[1] - s[0]))
+    return out
 
 
-def _column_edges(boxes: Sequence[BBox]) -> list[BBox]:
-    # Merged cells repeat their box; the last value column is never merged in a data row.
-    return [boxes[0], boxes[-1]]
+def _continuation(before: Table, after: Table) -> list[TableRow] | None:
+    """``after``'s rows in ``before``'s columns when it is ``before`` run over a page break.
 
-
-def _is_header(cells: Sequence[str]) -> bool:
-    return not any(_NUMERIC.fullmatch(c.replace(" ", "")) for c in cells)
+    The carried-over part spans the same width and each of its column borders is one of
+    ``before``'s (it may start with a header of its own: a 表二 block, a repeated header).
+    It may lack borders of cells merged on that page (a label spanning three columns), so
+    its cells are mapped onto ``before``'s columns.
+    """
+    if any(r.boxes is None for r in (*before.rows, *after.rows)):
+        return None
+    cols, theirs = _columns(before), _columns(after)
+    edges = {round(x) for c in cols for x in c}
+    if abs(cols[0][0] - theirs[0][0]) > 2 * SNAP or abs(cols[-1][1] - theirs[-1][1]) > 2 * SNAP:
+        return None
+    if any(min(abs(x - e) for e in edges) > 2 * SNAP for c in theirs for x in c):
+        return None
+    rows: list[TableRow] = []
+    for row in after.rows:
+        assert row.boxes is not None
+        cells: list[str] = []
+        boxes: list[BBox] = []
+        for x0, x1 in cols:
+            mid = (x0 + x1) / 2
+            k = next(i for i, b in enumerate(row.boxes) if b[0] - SNAP <= mid <= b[2] + SNAP)
+            cells.append(row.cells[k])
+            boxes.append(row.boxes[k])
+        rows.append(TableRow(cells, row.line, row.page, boxes))
+    return rows
 
 
 def _cite_lines(tables: Sequence[Table], lines: Sequence[str]) -> None:
