@@ -45,6 +45,11 @@ def publish(validated: stages.Validated, run_id: str) -> stages.Published:
     return stages.publish(get_settings(), validated, run_id)
 
 
+@task(name="recover", cache_policy=NO_CACHE)
+def recover(keys: list[str], stage: str, error: BaseException, run_id: str) -> stages.Recovered:
+    return stages.recover(get_settings(), keys, stage, error, run_id)
+
+
 @task(name="quality-report", cache_policy=NO_CACHE)
 def quality_report(published: stages.Published, run_id: str) -> str | None:
     return stages.quality_report(get_settings(), published, run_id)
@@ -148,15 +153,29 @@ def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
     # _opaque(): stage values hold every document and fact of the batch; Prefect would
     # otherwise walk them all looking for upstream futures (seconds per batch).
     settings = get_settings()
-    if len(keys) >= settings.dask_min_objects:
-        # Large batch: the heavy stages fan out over Dask; publish below stays one set of
-        # commits per batch, from this process.
-        validated = fan_out.with_options(task_runner=dask_runner(settings, dask_address))(keys)
-    else:
-        fetched = fetch(keys)
-        parsed = parse(_opaque(fetched))
-        validated = validate(_opaque(parsed))
-    published = publish(_opaque(validated), run_id)
+    stage = "fetch"
+    try:
+        if len(keys) >= settings.dask_min_objects:
+            # Large batch: the heavy stages fan out over Dask; publish below stays one set of
+            # commits per batch, from this process.
+            stage = "parse"
+            validated = fan_out.with_options(task_runner=dask_runner(settings, dask_address))(keys)
+        else:
+            fetched = fetch(keys)
+            stage = "parse"
+            parsed = parse(_opaque(fetched))
+            stage = "validate"
+            validated = validate(_opaque(parsed))
+        stage = "publish"
+        published = publish(_opaque(validated), run_id)
+    except Exception as exc:
+        # Every object still gets an outcome: the parts that go through publish, the objects
+        # the batch fails on get an attempt recorded and, after enough runs, become poison.
+        recovered = recover(keys, stage, exc, run_id)
+        get_run_logger().warning("ingest failed in %s; recovered %s", stage, recovered.summary())
+        if recovered.failed:
+            raise  # redone by the next run or reconcile, with the attempt counted
+        return recovered.summary()
     url = quality_report(_opaque(published), run_id)
     announce(published, url)
     summary: dict[str, Any] = published.summary()

@@ -13,12 +13,12 @@ process. Everything stays visible in the Prefect UI as usual. Standard workers
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import threading
     from uuid import UUID
 
     from prefect import Flow
@@ -45,6 +45,11 @@ class WarmWorker:
     def run(self, stop: threading.Event) -> None:
         from prefect.client.orchestration import get_client
 
+        from govreports.settings import get_settings
+        from tasks.isolation import prestart
+
+        # The parse worker process starts beside the polling, not on the first upload.
+        threading.Thread(target=prestart, args=(get_settings(),), daemon=True).start()
         with get_client(sync_client=True) as client:
             by_id = {
                 client.read_deployment_by_name(name).id: flow for name, flow in self.flows.items()

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
 
     # Input limits: larger objects are quarantined without being read whole.
     max_object_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    # Budgets for reading and parsing one document, enforced on a warm worker process
+    # (tasks/isolation.py): over either, the document is quarantined and the batch goes on.
+    parse_seconds: float = Field(default=30.0, gt=0)
+    parse_memory_mb: int = Field(default=512, ge=64)
+    parse_isolated: bool = True
+    # A run that raises leaves its objects to be redone; an object failing alone this many
+    # times (across runs) is quarantined as ``poison`` instead (tasks/attempts.py).
+    poison_after_attempts: int = Field(default=3, ge=1)
 
     # Scale-out (prefect-dask). A batch of at least ``dask_min_objects`` objects is fetched,
     # parsed and validated in chunks of ``dask_chunk_objects`` over Dask: on the scheduler at

@@ -48,6 +48,9 @@ class Audit:
     published: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     missing: list[ObjectRef] = field(default_factory=list)  # no outcome at the current etag
+    # key -> failed attempts of its current version so far (tasks/attempts.py), for missing ones
+    attempts: dict[str, int] = field(default_factory=dict)
+    last_error: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -56,6 +59,8 @@ class Audit:
 
 def audit(curated: Curated) -> Audit:
     """Read-only: a bucket without tables yet has no outcomes (nothing is created)."""
+    from tasks import attempts
+
     known = curated.outcomes(create=False)
     result = Audit()
     for ref in curated.store.list(curated.settings.raw_prefix):
@@ -63,6 +68,10 @@ def audit(curated: Curated) -> Audit:
         row = known.get(ref.key)
         if row is None or row["etag"] != ref.etag:
             result.missing.append(ref)
+            seen = attempts.read(curated, ref)
+            if seen.count:
+                result.attempts[ref.key] = seen.count
+                result.last_error[ref.key] = seen.errors[-1] if seen.errors else ""
         elif row["outcome"] == "published":
             result.published.append(ref.key)
         else:

@@ -146,7 +146,7 @@ def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fe
 
 
 def parse(fetched: Fetched, settings: Settings) -> Parsed:
-    from tasks.parse import parse_document
+    from tasks.isolation import parse_bounded
 
     start = time.perf_counter()
     reports: list[tuple[ObjectRef, Report]] = []
@@ -154,7 +154,7 @@ def parse(fetched: Fetched, settings: Settings) -> Parsed:
     for obj in fetched.objects:
         assert obj.data is not None
         try:
-            report = parse_document(obj.data, obj.ref.key, max_bytes=settings.max_object_bytes)
+            report = parse_bounded(obj.data, obj.ref.key, settings)
         except ParseError as exc:
             quarantined.append(Quarantined(obj.ref, "parse", exc.code, exc.reason))
         except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
@@ -373,3 +373,75 @@ def quality_report(settings: Settings, published: Published, run_id: str) -> str
     return write_quality_report(
         settings, published.curated or _curated(settings), published, run_id
     )
+
+
+def run_batch(settings: Settings, keys: Sequence[str], run_id: str) -> Published:
+    """The four stages on ``keys``, in this process (no Prefect): what the flow wires."""
+    return publish(settings, validate(settings, parse(fetch(settings, keys), settings)), run_id)
+
+
+@dataclass(slots=True)
+class Recovered:
+    """What became of a batch whose run raised: the parts that went through, the objects
+    that failed alone (one more attempt recorded) and those now quarantined as poison."""
+
+    published: list[Published] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # key -> the error
+    poisoned: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "recovered_batches": len(self.published),
+            "published": sum(len(p.result.published) for p in self.published),
+            "quarantined": sum(len(p.result.quarantined) for p in self.published),
+            "failed": len(self.failed),
+            "poisoned": len(self.poisoned),
+        }
+
+
+def recover(
+    settings: Settings, keys: Sequence[str], stage: str, error: BaseException, run_id: str
+) -> Recovered:
+    """After the batch ``keys`` raised in ``stage``: give every object an outcome if it can.
+
+    The batch is halved until the objects it fails on stand alone (the rest go through in
+    their halves); an object that fails alone gets one more attempt recorded, and at
+    ``poison_after_attempts`` (across runs) it is quarantined as ``poison`` with the error,
+    so reconcile never loops on it. If even recording fails (the store is down) this raises.
+    """
+    from tasks import attempts
+
+    curated = _curated(settings)
+    out = Recovered()
+
+    def failed_alone(key: str, exc: BaseException, where: str) -> None:
+        ref = curated.store.head(key)
+        if ref is None:
+            return  # deleted meanwhile: nothing to give an outcome to
+        text = f"{where}: {type(exc).__name__}: {exc}"[:500]
+        seen = attempts.record_failure(curated, ref, text, run_id)
+        if seen.count < settings.poison_after_attempts:
+            out.failed[key] = text
+            return
+        reason = (
+            f"failed on each of {seen.count} attempts across runs with an error that is not "
+            f"a problem the document states; last: {text}"
+        )
+        curated.publish([], [Quarantined(ref, where, "poison", reason)], None, run_id)
+        out.poisoned.append(key)
+
+    def attempt(batch: list[str], exc: BaseException, where: str) -> None:
+        if len(batch) == 1:
+            failed_alone(batch[0], exc, where)
+            return
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            try:
+                out.published.append(run_batch(settings, half, run_id))
+            except Exception as again:  # noqa: BLE001 - halved again until it stands alone
+                attempt(half, again, "ingest")
+
+    wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
+    if wanted:
+        attempt(wanted, error, stage)
+    return out

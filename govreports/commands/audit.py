@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             "published": result.published,
             "quarantined": {k: outcomes[k]["reason"] for k in result.quarantined},
             "missing": [r.version_id for r in result.missing],
+            "attempts": result.attempts,
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -51,9 +52,18 @@ def run(args: argparse.Namespace) -> int:
             for key in result.quarantined:
                 print(f"quarantined  {key}  ({outcomes[key]['reason']})")
         for ref in result.missing:
-            print(f"MISSING      {ref.key}@{ref.etag}")
+            tried = result.attempts.get(ref.key, 0)
+            note = (
+                f"  ({tried} failed attempts; last: {result.last_error[ref.key]})" if tried else ""
+            )
+            print(f"MISSING      {_shown(ref.key)}@{ref.etag}{note}")
         print(
             f"{result.objects} objects: {len(result.published)} published, "
             f"{len(result.quarantined)} quarantined, {len(result.missing)} without outcome"
         )
     return 0 if result.ok else 1
+
+
+def _shown(key: str) -> str:
+    """The key as is, or quoted when it holds a newline, tab or other control character."""
+    return key if key.isprintable() else repr(key)

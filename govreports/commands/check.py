@@ -28,16 +28,16 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from govreports.settings import get_settings
+    from tasks.isolation import parse_bounded
     from tasks.models import ParseError, Report
-    from tasks.parse import parse_document
 
     warnings.filterwarnings("ignore")
-    max_bytes = get_settings().max_object_bytes
+    settings = get_settings()
     parsed: list[tuple[Path, Report]] = []
     errors: list[dict[str, Any]] = []
     for path in args.files:
         try:
-            parsed.append((path, parse_document(path.read_bytes(), path.name, max_bytes=max_bytes)))
+            parsed.append((path, parse_bounded(path.read_bytes(), path.name, settings)))
         except (ParseError, OSError) as exc:
             code = exc.code if isinstance(exc, ParseError) else "unreadable"
             reason = exc.reason if isinstance(exc, ParseError) else (exc.strerror or str(exc))

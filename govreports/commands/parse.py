@@ -27,10 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from govreports.settings import get_settings
+    from tasks.isolation import parse_bounded
     from tasks.models import ParseError
-    from tasks.parse import parse_document
 
-    max_bytes = get_settings().max_object_bytes
+    settings = get_settings()
     outputs: list[dict[str, Any]] = []
     failed = False
     files, skipped = expand(args.files)
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     for path in files:
         try:
             data = path.read_bytes()
-            report = parse_document(data, path.name, max_bytes=max_bytes)
+            report = parse_bounded(data, path.name, settings)
         except (ParseError, OSError) as exc:
             failed = True
             code = exc.code if isinstance(exc, ParseError) else "unreadable"

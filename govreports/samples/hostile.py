@@ -30,7 +30,7 @@ class HostileFile:
     data: bytes
     code: str | None  # the quarantine code it must get; None = it parses
     note_has: str | None = None  # a note (or reason) it must carry
-    heavy: bool = False  # only answered within the parse budgets (bombs, storms)
+    heavy: bool = False  # costly to make (hundreds of MB in memory): left out of quick runs
 
 
 def base_truth(seed: int = 0, fmt: str = "2021", year: int = 2022) -> SampleTruth:
@@ -95,6 +95,25 @@ def docx_bomb(inflated_mb: int = 185) -> bytes:
     return _docx(xml)
 
 
+def docx_run_storm(xml_mb: int = 60) -> bytes:
+    """A .docx of one formatted run per character: little text (under the character limit),
+    but a document.xml of ``xml_mb`` MB whose element tree takes ~10x that in memory."""
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    rng = random.Random(11)  # noqa: S311 - reproducible test data
+    run = '<w:r><w:rPr><w:b/><w:sz w:val="{}"/></w:rPr><w:t>{}</w:t></w:r>'
+    runs = [
+        run.format(rng.randrange(8, 72), chr(rng.randrange(0x4E00, 0x9FA5))) for _ in range(4096)
+    ]
+    parts: list[str] = []
+    size = 0
+    while size < xml_mb * 1024 * 1024:
+        paragraph = "<w:p>" + "".join(rng.choices(runs, k=40)) + "</w:p>"
+        parts.append(paragraph)
+        size += len(paragraph)
+    xml = f"<w:document {ns}><w:body>{''.join(parts)}</w:body></w:document>".encode()
+    return _docx(xml)
+
+
 def colspan_storm(cells: int = 100_000, colspan: int = 100) -> bytes:
     """An HTML page of ``cells`` cells each spanning ``colspan`` columns."""
     per_row = 100
@@ -104,6 +123,13 @@ def colspan_storm(cells: int = 100_000, colspan: int = 100) -> bytes:
         "<html><head><title>某某局2022年政府信息公开工作年度报告</title></head><body>"
         f"<p>某某局2022年政府信息公开工作年度报告</p><table>{rows}</table></body></html>"
     ).encode()
+
+
+def deep_html(depth: int = 200_000) -> bytes:
+    """A page nesting ``depth`` <div>s: past libxml2's depth limit the reader rebuilds the tree
+    from parser events, which on this nesting takes minutes (267 s measured for 200,000)."""
+    inner = b"<div>" * depth + "政府信息公开".encode() + b"</div>" * depth
+    return b"<html><body>" + inner + b"</body></html>"
 
 
 def corrupt_zip(truth: SampleTruth) -> bytes:
@@ -155,11 +181,13 @@ def hostile_files(seed: int = 0, *, heavy: bool = True) -> list[HostileFile]:
         HostileFile("corrupt_zip.docx", corrupt_zip(truth), "corrupt_archive", "CRC"),
         HostileFile("traditional.txt", _traditional(text).encode(), None, "script_converted"),
     ]
-    if heavy:
-        out += [
-            HostileFile("docx_bomb.docx", docx_bomb(), "over_budget", heavy=True),
-            HostileFile("colspan_storm.html", colspan_storm(), None, heavy=True),
-        ]
+    out.append(HostileFile("colspan_storm.html", colspan_storm(), "critical", "table_truncated"))
+    if heavy:  # 185 MB built in memory to make it; minutes of parsing, stopped by the budget
+        out.append(HostileFile("docx_bomb.docx", docx_bomb(), "too_large", "characters", True))
+        out.append(HostileFile("deep_html.html", deep_html(), "over_time_budget", None, True))
+        out.append(
+            HostileFile("docx_runs.docx", docx_run_storm(), "over_memory_budget", None, True)
+        )
     return out
 
 

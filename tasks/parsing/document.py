@@ -27,6 +27,7 @@ class TableRow:
 @dataclass(slots=True)
 class Table:
     rows: list[TableRow] = field(default_factory=list)
+    note: str | None = None  # what the reader could not take in (a capped grid), for the notes
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from tasks.parsing.document import Document, Table, TableRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import IO
 
     from lxml.etree import _Element
 
@@ -154,7 +155,7 @@ def check_text_size(text_chars: int, longest_line: int) -> None:
     shape = (
         f"a single line of {longest_line:,} characters"
         if longest_line > text_chars // 2
-        else f"{text_chars:,} characters of text"
+        else f"over {text_chars:,} characters of text"
     )
     raise ParseError(
         "too_large", f"{shape}, over the limit of {MAX_TEXT_CHARS:,} characters for a report"
@@ -231,7 +232,8 @@ def _read_html(data: bytes) -> Document:
         # The tree stopped at libxml2's depth limit and lost what lies deeper: read again.
         root = full
         lines, tables, _ = _render_html(root)
-    return Document(kind="html", lines=lines, tables=tables, meta=_html_meta(root))
+    notes = [t.note for t in tables if t.note]
+    return Document(kind="html", lines=lines, tables=tables, meta=_html_meta(root), notes=notes)
 
 
 def _render_html(root: _Element) -> tuple[list[str], list[Table], int]:
@@ -330,6 +332,8 @@ def _cell_text(cell: _Element) -> str:
 
 
 _BREAK = object()
+# Cells of one table's expanded grid read at most (real statistics tables: a few hundred).
+_MAX_TABLE_CELLS = 20_000
 _ELEMENT = etree._Element
 # libxml2 builds a tree at most this deep and drops what is nested further.
 _MAX_TREE_DEPTH = 2047
@@ -439,7 +443,16 @@ def _render_table(table: _Element, lines: list[str]) -> Table:
     """Expand rowspan/colspan into a full grid; render each row as ``a | b | c`` on its own line."""
     grid: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(_own_rows(table)):
+    expanded = 0
+    rows = _own_rows(table)
+    for r, tr in enumerate(rows):
+        if expanded > _MAX_TABLE_CELLS:
+            # A statistics table has a few hundred cells; a colspan storm has millions.
+            truncated = (
+                f"table_truncated: a table expanding past {_MAX_TABLE_CELLS:,} cells (rowspan/"
+                f"colspan); its first {r} of {len(rows)} rows were read"
+            )
+            break
         row: list[str] = []
         col = 0
         for cell in tr:
@@ -456,12 +469,15 @@ def _render_table(table: _Element, lines: list[str]) -> Table:
                 for dr in range(1, rowspan):
                     pending[(r + dr, col + dc)] = text
             col += colspan
+            expanded += colspan * rowspan
         while (r, col) in pending:
             row.append(pending.pop((r, col)))
             col += 1
         grid.append(row)
+    else:
+        truncated = None
     width = max((len(row) for row in grid), default=0)
-    out = Table()
+    out = Table(note=truncated)
     lines.append("")
     for row in grid:
         if not any(c.strip() for c in row):
@@ -708,7 +724,6 @@ def _check_zip(data: bytes) -> None:
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
         raise ParseError("unsupported_type", "a zip archive that is not a Word .docx document")
-    _inflate_check(archive, archive.getinfo("word/document.xml"))
     total = sum(m.file_size for m in members)
     if total > _MAX_UNZIPPED:
         raise ParseError("too_large", f"the .docx inflates to {total} bytes")
@@ -717,25 +732,58 @@ def _check_zip(data: bytes) -> None:
             raise ParseError(
                 "too_large", f"{m.filename} inflates {m.file_size // max(m.compress_size, 1)}×"
             )
+    _inflate_check(archive, archive.getinfo("word/document.xml"))
+
+
+class _CappedStream:
+    """A zip member's stream that refuses to inflate past ``cap`` bytes."""
+
+    def __init__(self, stream: IO[bytes], member: zipfile.ZipInfo, cap: int) -> None:
+        self.stream, self.member, self.cap, self.total = stream, member, cap, 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.stream.read(n if 0 < n <= (1 << 20) else 1 << 20)
+        self.total += len(chunk)
+        if self.total > self.cap:
+            raise ParseError(
+                "too_large",
+                f"{self.member.filename} inflates past {self.cap:,} bytes "
+                f"({self.member.compress_size:,} compressed)",
+            )
+        return chunk
 
 
 def _inflate_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Inflate ``member`` in chunks, keeping nothing: its real size (not the one its headers
-    claim) must stay under ``_MAX_DOCUMENT_XML``, and its local header, sizes and CRC must
-    agree with the central directory (zipfile checks them as it reads)."""
-    total = 0
+    """Stream ``member`` (document.xml) once, keeping nothing, before python-docx builds its
+    tree (about 20x the XML in memory): its real inflated size (not the one its headers claim)
+    must stay under ``_MAX_DOCUMENT_XML`` and its text under ``MAX_TEXT_CHARS``; its local
+    header, sizes and CRC must agree with the central directory (zipfile checks as it reads)."""
+    chars = longest = paragraph = 0
     try:
-        with archive.open(member) as stream:
-            while chunk := stream.read(1 << 20):
-                total += len(chunk)
-                if total > _MAX_DOCUMENT_XML:
-                    raise ParseError(
-                        "too_large",
-                        f"{member.filename} inflates past {_MAX_DOCUMENT_XML:,} bytes "
-                        f"({member.compress_size:,} compressed)",
-                    )
+        with archive.open(member) as raw:
+            stream = _CappedStream(raw, member, _MAX_DOCUMENT_XML)
+            events = etree.iterparse(stream, events=("end",), tag=(_W_T, _W_P), huge_tree=True)
+            for _, element in events:
+                if element.tag == _W_T and element.text:
+                    paragraph += len(element.text)
+                elif element.tag == _W_P:
+                    chars += paragraph
+                    longest, paragraph = max(longest, paragraph), 0
+                    if chars > MAX_TEXT_CHARS:
+                        break
+                    element.clear(keep_tail=False)
+    except ParseError:
+        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
         raise ParseError(
             "corrupt_archive",
             f"the .docx archive contradicts itself ({member.filename}): {_short(exc)}",
         ) from None
+    except etree.XMLSyntaxError as exc:
+        reason = f"{member.filename} is not well-formed XML: {_short(exc)}"
+        raise ParseError("unreadable", reason) from None
+    check_text_size(chars + paragraph, max(longest, paragraph))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_T, _W_P = f"{_W}t", f"{_W}p"

@@ -49,6 +49,18 @@ def test_traditional_characters_read_like_simplified() -> None:
 
 
 @pytest.mark.gx
+@pytest.mark.parametrize("case", [c for c in LIGHT if c.code == "critical"], ids=lambda c: c.name)
+def test_read_but_quarantined_by_a_critical_rule(case: HostileFile) -> None:
+    from tasks.validate import validate_batch
+
+    report = parse_document(case.data, case.name)
+    verdict = validate_batch([report]).verdicts[report.report_id]
+    assert verdict.status == "quarantine"
+    assert case.note_has is not None
+    assert any(case.note_has in text for text in [*report.notes, *verdict.reasons])
+
+
+@pytest.mark.gx
 def test_out_of_range_values_validate_without_a_tool_error() -> None:
     from tasks.validate import validate_batch
 
@@ -70,3 +82,27 @@ def test_a_batch_of_reports_without_facts_gets_verdicts_not_a_tool_error() -> No
         verdict = result.verdicts[report.report_id]
         assert verdict.status == "quarantine"
         assert any(reason.startswith("C3") for reason in verdict.reasons)
+
+
+@pytest.mark.slow
+def test_every_hostile_class_is_answered_within_the_default_budgets() -> None:
+    """What the held-out hostile set checks, file by file: an answer (report or code) well
+    within 60 s, the worker's memory bounded by the budget."""
+    import time
+
+    from govreports.settings import Settings
+    from tasks.isolation import parse_bounded
+
+    settings = Settings(parse_isolated=True)
+    parse_bounded(LIGHT[0].data, LIGHT[0].name, settings)  # start the worker
+    for case in hostile_files(heavy=True):
+        started = time.monotonic()
+        try:
+            report = parse_bounded(case.data, case.name, settings)
+        except ParseError as exc:
+            got = exc.code
+        else:
+            got = "critical" if not report.facts else None
+        seconds = time.monotonic() - started
+        assert got == case.code, (case.name, got)
+        assert seconds < settings.parse_seconds + 10, (case.name, seconds)

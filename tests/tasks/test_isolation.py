@@ -1,0 +1,72 @@
+"""Each document is parsed in a warm worker process under a time and a memory budget; over
+either it is refused with the budget it exceeded, and the next document still parses."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from govreports.samples.hostile import deep_html, docx_bomb, docx_run_storm, hostile_files
+from govreports.settings import Settings
+from tasks.isolation import parse_bounded
+from tasks.models import ParseError
+from tasks.parse import parse_document
+
+GOOD = next(c for c in hostile_files(heavy=False) if c.name == "int_beyond_64bit.txt")
+
+
+def _settings(**budget: float) -> Settings:
+    return Settings(parse_isolated=True, **budget)  # type: ignore[arg-type]
+
+
+def test_the_worker_reads_what_the_parser_reads() -> None:
+    isolated = parse_bounded(GOOD.data, GOOD.name, _settings())
+    assert isolated.to_dict() == parse_document(GOOD.data, GOOD.name).to_dict()
+    assert isolated.text  # the text rules' input crosses the process boundary too
+
+
+def test_over_time_budget_is_refused_and_the_next_document_parses() -> None:
+    slow = deep_html(100_000)  # about a minute in process
+    settings = _settings(parse_seconds=2)
+    parse_bounded(GOOD.data, GOOD.name, settings)  # warm: the start is not charged
+    started = time.monotonic()
+    with pytest.raises(ParseError) as raised:
+        parse_bounded(slow, "deep.html", settings)
+    assert raised.value.code == "over_time_budget"
+    assert "2 s" in raised.value.reason
+    assert time.monotonic() - started < 8
+    assert parse_bounded(GOOD.data, GOOD.name, settings).facts
+
+
+def test_over_memory_budget_is_refused_and_the_next_document_parses() -> None:
+    # 4.5 MB: python-docx builds a 60 MB document.xml into a tree of ~1 GB (48 s in process).
+    settings = _settings(parse_memory_mb=64, parse_seconds=120)
+    with pytest.raises(ParseError) as raised:
+        parse_bounded(docx_run_storm(60), "runs.docx", settings)
+    assert raised.value.code == "over_memory_budget"
+    assert "64 MB" in raised.value.reason
+    assert parse_bounded(GOOD.data, GOOD.name, settings).facts
+
+
+@pytest.mark.slow
+def test_the_185_mb_docx_bomb_is_answered_quickly_within_the_default_budget() -> None:
+    settings = _settings()
+    parse_bounded(GOOD.data, GOOD.name, settings)  # a warm worker
+    started = time.monotonic()
+    with pytest.raises(ParseError) as raised:
+        parse_bounded(docx_bomb(), "bomb.docx", settings)
+    assert raised.value.code == "too_large"
+    assert time.monotonic() - started < settings.parse_seconds
+
+
+def test_one_warm_worker_serves_documents_one_after_another() -> None:
+    from tasks import isolation
+
+    settings = _settings(parse_seconds=29)  # a budget of its own: a worker of its own
+    parse_bounded(GOOD.data, GOOD.name, settings)
+    mine = [w for w in isolation._IDLE if w.budget.seconds == 29]
+    assert len(mine) == 1
+    pid = mine[0].pid
+    parse_bounded(GOOD.data, GOOD.name, settings)
+    assert [w.pid for w in isolation._IDLE if w.budget.seconds == 29] == [pid]
