@@ -9,6 +9,7 @@ and quality reports to a local folder, and stops everything it started.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,8 @@ from govreports.runtime import embedded
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 DEMO_BUCKET = "govreports-demo"
 SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
@@ -177,7 +180,13 @@ def _upload_and_wait(
         up = progress.add_task("uploading", total=len(files), detail="")
         for path in files:
             key = pipe.settings.raw_prefix + path.relative_to(folder).as_posix()
-            ref = pipe.store.put(key, path.read_bytes())
+            try:
+                ref = pipe.store.put(key, path.read_bytes())
+            except Exception as exc:  # noqa: BLE001 - one refused upload must not stop the demo
+                # e.g. the local S3 server (moto) refuses keys holding a newline.
+                console.print(f"[yellow]not uploaded[/yellow] {key!r}: {type(exc).__name__}: {exc}")
+                progress.advance(up)
+                continue
             uploads.append(Upload(key, ref.etag, time.perf_counter()))
             progress.advance(up)
         done = progress.add_task("processed", total=len(uploads), detail="")
@@ -351,10 +360,17 @@ def _copy_out(store: Any, settings: Any, out: Path) -> None:
         settings.quarantine_prefix,
         settings.raw_prefix,
     )
+    from tasks.local_copy import local_path
+
     for prefix in prefixes:
         for ref in store.list(prefix):
-            target = out / ref.key
-            target.parent.mkdir(parents=True, exist_ok=True)
+            # A key is not a path: raw/../../x must not land outside --out.
+            target = local_path(out, ref.key)
             fetched = store.read(ref.key, max_bytes=1 << 34)
-            if fetched.data is not None:
+            if fetched.data is None:
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(fetched.data)
+            except OSError as exc:  # e.g. raw/a is an object and raw/a/b another one
+                log.warning("not copied: %r -> %s (%s)", ref.key, target, exc.strerror)
