@@ -78,6 +78,7 @@ RULE_COLUMNS = [
     "line",
     "table",
 ]
+FACT_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "line"]
 OUTCOME_COLUMNS = ["key", "etag", "outcome", "report_id", "stage", "reason", "run_id", "at"]
 
 
@@ -94,6 +95,8 @@ class SiteData:
     # Run summaries, oldest first (quality/runs.json).
     runs: list[dict[str, Any]]
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    # Facts of the reports that get a page (to name the numbers on a rule's source line).
+    facts: list[dict[str, Any]] = field(default_factory=list)
     # Where the raw objects are, relative to the site root (``../raw/`` in the bucket).
     raw_root: str = "../"
     bucket: str = ""
@@ -173,6 +176,7 @@ pre.src i{color:var(--muted);font-style:normal;display:inline-block;min-width:3.
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;font-size:13px}
 .kv dt{color:var(--muted)}.kv dd{margin:0}
 .stale{color:#b26a00;font-weight:600}
+details.facts ul{margin:4px 0;padding-left:18px;font-size:12px}
 svg text{font-size:10px;fill:#59636e}
 """
 
@@ -290,6 +294,12 @@ def _line_chart(
             f'<polyline fill="none" stroke="{COLORS[s]}" stroke-width="2" points="{coords}">'
             f"<title>{s}</title></polyline>"
         )
+        if len(points) <= 40:  # a point per run while they are few enough to tell apart
+            lines.extend(
+                f'<circle cx="{left + i * step:.1f}" cy="{y(float(p.get(s, 0) or 0)):.1f}" r="2.5" '
+                f'fill="{COLORS[s]}"><title>{_e(p.get("run_id"))}: {int(p.get(s, 0) or 0)} {s}</title></circle>'
+                for i, p in enumerate(points)
+            )
     axis = (
         f'<text x="0" y="{y(top) + 4:.0f}">{int(top)}</text><text x="0" y="{y(0):.0f}">0</text>'
         f'<line x1="{left}" x2="{width}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#d0d7de"/>'
@@ -540,7 +550,26 @@ def _line_of(rule: Mapping[str, Any]) -> int | None:
     return int(line)
 
 
-def _rule_block(rule: Mapping[str, Any], text: str) -> str:
+def _facts_on_line(facts: Sequence[Mapping[str, Any]], line: int | None) -> str:
+    """The numbers read from the rule's source line, by contract key (what `review correct` takes)."""
+    here = [f for f in facts if line is not None and f.get("line") == line]
+    if not here:
+        return ""
+    items = "".join(
+        f"<li><span class='mono'>{_e(f['table'])}/{_e(f['row'])}/{_e(f['column'])}</span> = "
+        f"<b>{_e(_plain(f.get('value')))}</b> <span class='sub'>read from “{_e(f.get('raw'))}”</span></li>"
+        for f in sorted(here, key=lambda f: (str(f["table"]), str(f["row"]), str(f["column"])))
+    )
+    return f'<details class="facts"><summary class="sub">numbers read from line {line} ({len(here)})</summary><ul>{items}</ul></details>'
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _rule_block(rule: Mapping[str, Any], text: str, facts: Sequence[Mapping[str, Any]] = ()) -> str:
     line = _line_of(rule)
     where = f"line {line}" if line else "no source line"
     return (
@@ -550,7 +579,7 @@ def _rule_block(rule: Mapping[str, Any], text: str) -> str:
         f'<dl class="kv"><dt>observed</dt><dd class="mono">{_e(rule.get("observed"))}</dd>'
         f'<dt>expected</dt><dd class="mono">{_e(rule.get("expected"))}</dd>'
         f"<dt>why</dt><dd>{_e(rule.get('detail'))}</dd></dl>"
-        f"{source_excerpt(text, line)}</div>"
+        f"{source_excerpt(text, line)}{_facts_on_line(facts, line)}</div>"
     )
 
 
@@ -582,6 +611,8 @@ def render_report(
     failed: Sequence[Mapping[str, Any]],
     reviews: Sequence[Mapping[str, Any]],
     decided: str | None,
+    *,
+    facts: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
     rid = str(report["report_id"])
     text = data.texts.get(rid, "")
@@ -604,9 +635,9 @@ def render_report(
         f"<dt>format</dt><dd>{_e(report.get('format'))}</dd><dt>region</dt><dd>{_e(region)}</dd>"
         "</dl>"
         f"<h2>Rules that failed ({len(errors)})</h2>"
-        + ("".join(_rule_block(r, text) for r in errors) or '<p class="empty">None.</p>')
+        + ("".join(_rule_block(r, text, facts) for r in errors) or '<p class="empty">None.</p>')
         + f"<h2>Warnings ({len(warnings)})</h2>"
-        + ("".join(_rule_block(r, text) for r in warnings) or '<p class="empty">None.</p>')
+        + ("".join(_rule_block(r, text, facts) for r in warnings) or '<p class="empty">None.</p>')
         + "<h2>Parser notes</h2>"
         + (
             "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
@@ -691,13 +722,21 @@ def build_site(
     for review in data.reviews:
         if review.get("report_id"):
             reviews[str(review["report_id"])].append(review)
+    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for fact in data.facts:
+        facts[str(fact["report_id"])].append(fact)
     wanted = None if report_ids is None else set(report_ids)
     pages: dict[str, bytes] = {"index.html": render_overview(data)}
     for report in data.reports:
         rid = str(report["report_id"])
         if needs_page(report, reviewed) and (wanted is None or rid in wanted):
             pages[report_page(rid)] = render_report(
-                data, report, failed.get(rid, []), reviews.get(rid, []), reviewed.get(rid)
+                data,
+                report,
+                failed.get(rid, []),
+                reviews.get(rid, []),
+                reviewed.get(rid),
+                facts=facts.get(rid, []),
             )
     runs = None if run_ids is None else set(run_ids)
     for run in data.runs:
@@ -765,6 +804,7 @@ def load_site_data(
         ).to_pylist()
         texts = curated.read("reports", columns=["report_id", "text"], filters=[id_filter])
         data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts.to_pylist()}
+        data.facts = curated.read("facts", columns=FACT_COLUMNS, filters=[id_filter]).to_pylist()
     return data
 
 

@@ -51,6 +51,15 @@ def test_failing_report_page_shows_rule_numbers_and_source_line(dataset: Dataset
     hit = re.search(r'<span class="hit"><i>(\d+)</i>(.*?)</span>', page)
     assert hit and int(hit.group(1)) == rule["line"]
     assert hit.group(2) == stated.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # The numbers read from that line, by the key `govreports review correct` takes.
+    on_line = [
+        f
+        for f in curated.read("facts").to_pylist()
+        if f["report_id"] == report["report_id"] and f["line"] == rule["line"]
+    ]
+    assert on_line
+    for f in on_line:
+        assert f"{f['table']}/{f['row']}/{f['column']}</span> = <b>{int(f['value'])}</b>" in page
     # Links: the raw object (relative, so it works from the bucket and from a copy) and the run.
     raw = re.search(r"id='raw-link' href='([^']+)'", page)
     assert (
