@@ -205,7 +205,14 @@ def announce(published: stages.Published, quality_url: str | None) -> None:
             payload={"etag": q.ref.etag, "stage": q.stage, "code": q.code, "reason": q.reason},
         )
     summary = published.summary()
-    link = f"[quality report]({quality_url})" if quality_url else "no quality report written"
+    prefix = get_settings().quality_prefix
+    link = (
+        f"[This run's page]({quality_url}) on the quality site (in the bucket: "
+        f"`{prefix}runs/{flow_run.get_id()}/index.html`; the dataset's overview is "
+        f"`{prefix}index.html`, links relative, so a local copy works too)"
+        if quality_url
+        else "no quality report written"
+    )
     create_markdown_artifact(
         key="ingest-summary",
         markdown=stages.summary_markdown(summary, link),

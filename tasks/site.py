@@ -792,10 +792,11 @@ def load_site_data(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     reviewed = review_state(data)
+    asked = None if page_ids is None else set(page_ids)
     ids = sorted(
         str(r["report_id"])
         for r in reports
-        if needs_page(r, reviewed) and (page_ids is None or str(r["report_id"]) in set(page_ids))
+        if needs_page(r, reviewed) and (asked is None or str(r["report_id"]) in asked)
     )
     if ids:
         id_filter = ("report_id", "in", pa.array(ids).to_pylist())
