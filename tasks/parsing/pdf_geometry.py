@@ -229,19 +229,27 @@ def _continuation(before: Table, after: Table) -> list[TableRow] | None:
 
 
 def _cite_lines(tables: Sequence[Table], lines: Sequence[str]) -> None:
+    """Point each row at the first line from the previous row's on that holds its label, or
+    for a row of numbers only (表四's value row) its numbers in order."""
     squashed = [_SPACE.sub("", ln) for ln in lines]
+    spaced = [" ".join(ln.split()) for ln in lines]
     cursor = 0
     for table in tables:
         for row in table.rows:
-            labels = [
-                _SPACE.sub("", c)
-                for c in row.cells
-                if c and not _NUMERIC.fullmatch(c.replace(" ", ""))
-            ]
-            label = labels[-1][:12] if labels else ""
-            found = next(
-                (i for i in range(cursor, len(squashed)) if label and label in squashed[i]), None
-            )
+            labels: list[str] = []
+            numbers: list[str] = []
+            seen: set[str] = set()
+            for c in row.cells:
+                text = c.replace(" ", "")
+                if not text or c in seen:
+                    continue  # a merged cell repeats its text
+                seen.add(c)
+                (numbers if _NUMERIC.fullmatch(text) else labels).append(text)
+            if labels:
+                key, haystack = labels[-1][:12], squashed
+            else:
+                key, haystack = " ".join(c.replace(" ", "") for c in row.cells if c.strip()), spaced
+            found = next((i for i in range(cursor, len(lines)) if key and key in haystack[i]), None)
             if found is not None:
                 cursor = found
             row.line = cursor + 1

@@ -155,3 +155,18 @@ def test_shading_behind_text_is_not_a_table(corpus_dir: Path) -> None:
     page2 = read_geometry(data, max_pages=2)[1]
     (first, *_) = tables_from_words(page2.words, page2.rulings)
     assert first.rows[0].cells[0].replace(" ", "") == "第二十条第（一）项"
+
+
+@pytest.mark.corpus
+def test_facts_from_geometry_cite_the_line_that_prints_them(corpus_dir: Path) -> None:
+    from tasks.parse import parse_document
+    from tasks.parsing.normalize import normalize_document
+    from tasks.parsing.read import read_document
+
+    data = (corpus_dir / "reports" / "2021fmt_hongze_2023.pdf").read_bytes()
+    lines = normalize_document(read_document(data, "r.pdf")).lines
+    report = parse_document(data, "r.pdf")
+    cited = {(f.table, f.row): lines[f.line - 1] for f in report.facts if f.table != "text"}
+    assert cited[("applications", "withheld_prohibited_by_law")].startswith("2.其他法律行政止公开")
+    # 表四's value row has no label: it is found by its numbers.
+    assert cited[("review_litigation", "reconsideration")] == "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0"
