@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -83,17 +84,30 @@ def extract_tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
     flat = Flat.of(doc.lines)
     if fmt == "unknown":
         fmt = detect_format(flat.text)
-    notes: list[str] = []
-    facts = facts_from_cells(doc.tables, fmt, notes)
-    covered = {f.table for f in facts}
-    # The text path reads only the tables the cell grids did not give; its notes on the
-    # others would describe a reading that was not used.
+    cell_notes: list[str] = []
+    cell_facts = facts_from_cells(doc.tables, fmt, cell_notes)
     text_notes: list[str] = []
-    facts += [f for f in _facts_from_text(flat, fmt, text_notes) if f.table not in covered]
-    notes += [n for n in text_notes if re.split(r"[/:]", n, maxsplit=1)[0] not in covered]
+    text_facts = _facts_from_text(flat, fmt, text_notes)
+    # Each table is read from the cell grids when they give it, else from the text. A PDF's
+    # grid comes from its drawn borders, which can mislead (a border missing in an odd
+    # export): there the text's reading wins when it gives more of that table's cells.
+    by_cells = Counter(f.table for f in cell_facts)
+    by_text = Counter(f.table for f in text_facts)
+    from_cells = {
+        t for t, n in by_cells.items() if not (doc.kind == "pdf" and by_text.get(t, 0) > n)
+    }
+    facts = [f for f in cell_facts if f.table in from_cells]
+    facts += [f for f in text_facts if f.table not in from_cells]
+    # Notes about a reading that was not used would describe cells nobody sees.
+    notes = [n for n in cell_notes if _note_table(n) not in by_cells.keys() - from_cells]
+    notes += [n for n in text_notes if _note_table(n) not in from_cells]
     if not facts:
         notes.append("table_absent: no statistics table found in the report")
     return facts, notes
+
+
+def _note_table(note: str) -> str:
+    return re.split(r"[/:]", note, maxsplit=1)[0]
 
 
 def detect_format(text: str) -> Format:

@@ -536,3 +536,34 @@ def test_corpus_tax_report_has_no_table(corpus_dir: Path) -> None:
     )
     assert facts == []
     assert any(n.startswith("table_absent") for n in notes)
+
+
+def _t3_grid(rows: list[list[str]]) -> Table:
+    header = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    return Table([TableRow(header, 1), *(TableRow(r, 2) for r in rows)])
+
+
+T3_TEXT = (
+    T3_HEAD
+    + "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+    + "三、本年度办理结果\n（一）予以公开 20 1 0 0 1 0 22\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        pytest.param("pdf", 22, id="pdf-text-reads-more-cells"),
+        pytest.param("html", None, id="html-cells-are-the-table"),
+    ],
+)
+def test_a_pdf_grid_that_reads_fewer_cells_than_the_text_gives_way(
+    kind: str, expected: int | None
+) -> None:
+    """A drawn grid that misses rows (a border missing in an odd export) must not hide the
+    rows the text layer gives; an HTML table's own cells are the table whatever the text."""
+    grid = _t3_grid([["一、本年新收政府信息公开申请数量", "36", "2", "0", "0", "1", "0", "39"]])
+    doc = Document(kind, T3_TEXT.split("\n"), tables=[grid])
+    facts = {f.key: f.value for f in extract_tables(doc, "2021")[0]}
+    assert facts[("applications", "new_received", "total")] == 39
+    assert facts.get(("applications", "disclosed", "total")) == expected
