@@ -198,6 +198,36 @@ class Verdicted:
     review_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Revalidated:
+    """A published later-year report whose cross-year rules were checked again.
+
+    An earlier year of its agency arrived after it: its cross-year rules (R8-R11, R16,
+    P10) now have something to compare with. ``rule_results`` is the report's whole new
+    set (its other rules as stored, the cross-year ones recomputed).
+    """
+
+    report_id: str
+    report_year: int
+    key: str
+    before: str
+    after: str
+    failed_rules: tuple[str, ...]
+    warned_rules: tuple[str, ...]
+    rule_results: pa.Table
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "report_id": self.report_id,
+            "report_year": self.report_year,
+            "before": self.before,
+            "after": self.after,
+            "failed_rules": list(self.failed_rules),
+            "warned_rules": list(self.warned_rules),
+        }
+
+
 def report_rows(items: Sequence[Verdicted], bucket: str, run_id: str) -> pa.Table:
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []

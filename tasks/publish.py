@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from tasks.curated import (
     OUTCOMES,
     TABLES,
+    Revalidated,
     Verdicted,
     clean_rows,
     fact_rows,
@@ -58,6 +59,8 @@ _PREVIOUS_COLUMNS = [
     "city",
     "county",
     "text",
+    "key",
+    "quality_status",
 ]
 _FACT_COLUMNS = [
     "report_id",
@@ -456,6 +459,15 @@ class Curated:
 
     def previous_reports(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Report]:
         """Earlier published reports of the given (agency, year) pairs, for the cross-year rules."""
+        return {pair: report for pair, (report, _) in self.reports_at(pairs).items()}
+
+    def reports_at(
+        self, pairs: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[Report, dict[str, Any]]]:
+        """Published reports at (agency, year), rebuilt with their facts and text, and their row.
+
+        Enough for the cross-year rules (facts, text, format); the row carries what the
+        rebuilt report lacks (key, quality_status, ...)."""
         from tasks.models import Fact, Region
         from tasks.models import Report as ReportModel
 
@@ -496,19 +508,54 @@ class Curated:
                     line=f["line"],
                 )
             )
-        out: dict[tuple[str, int], Report] = {}
+        out: dict[tuple[str, int], tuple[Report, dict[str, Any]]] = {}
         for pair, r in hits.items():
-            out[pair] = ReportModel(
-                report_id=r["report_id"],
-                title=r["title"],
-                agency=r["agency"],
-                report_year=r["report_year"],
-                format=r["format"],
-                region=Region(r["province"], r["city"], r["county"]),
-                facts=facts.get(r["report_id"], []),
-                text=r["text"] or "",
+            out[pair] = (
+                ReportModel(
+                    report_id=r["report_id"],
+                    title=r["title"],
+                    agency=r["agency"],
+                    report_year=r["report_year"],
+                    format=r["format"],
+                    region=Region(r["province"], r["city"], r["county"]),
+                    facts=facts.get(r["report_id"], []),
+                    text=r["text"] or "",
+                ),
+                r,
             )
         return out
+
+    def apply_revalidation(self, revalidated: Sequence[Revalidated]) -> None:
+        """Write re-validated verdicts: rule_results, then reports (their status columns), clean.
+
+        Only the batch's later years are touched (partition + id predicates); facts stay.
+        """
+        if not revalidated:
+            return
+        ids = {r.report_id for r in revalidated}
+        years = sorted({r.report_year for r in revalidated})
+        predicate = (
+            f"report_year IN ({', '.join(map(str, years))}) AND report_id IN ({_quote(ids)})"
+        )
+        rules = pa.concat_tables([r.rule_results for r in revalidated])
+        self._replace("rule_results", rules, predicate)
+        where = pc.field("report_year").isin(years) & pc.field("report_id").isin(sorted(ids))
+        located = self.read_located(
+            "reports",
+            list(self.table("reports").schema().to_arrow().names),
+            where,
+            ["report_year", "report_id"],
+        )
+        rows = located.to_pylist()
+        by_id = {r.report_id: r for r in revalidated}
+        for row in rows:
+            new = by_id[row["report_id"]]
+            row["quality_status"] = new.after
+            row["failed_rules"] = list(new.failed_rules)
+            row["warned_rules"] = list(new.warned_rules)
+        updated = pa.Table.from_pylist(rows, schema=located.schema)
+        self._replace("reports", updated, predicate)
+        self._replace("clean", clean_rows(updated), predicate)
 
 
 def _curated_from_settings(settings: Settings) -> Curated:
@@ -567,6 +614,8 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
         # Off by default and not linked from the site (docs/adr/0005-quality-site.md).
         _upload_data_docs(curated, f"{prefix}data-docs/")
     report_ids = [it.report.report_id for it in published.items]
+    # Later years whose verdicts this run changed: their pages change too.
+    report_ids += [r.report_id for r in getattr(published, "revalidated", [])]
     write_site(curated, report_ids=report_ids, run_ids=[run_id], runs=trend)
     return raw_link(settings, prefix + run_page(run_id))
 

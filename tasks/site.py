@@ -686,10 +686,30 @@ def render_run(data: SiteData, run: Mapping[str, Any]) -> bytes:
             if mine
             else '<p class="empty">None still attributed to this run (a later run may have replaced them).</p>'
         )
+        + _revalidated(run.get("revalidated") or [])
         + f"<h2>Quarantined by this run ({len(quarantined)})</h2>"
         + _quarantine(SiteData([], [], {}, quarantined, [], raw_root=data.raw_root), 2)
     )
     return _page(f"govreports · run {run_id}", body, 2)
+
+
+def _revalidated(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Later years re-validated because this run brought an earlier year of their agency."""
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td class="mono">{_e(r.get("key"))}</td><td>{_e(_year(r.get("report_year")))}</td>'
+        f"<td>{_badge(str(r.get('before')))} → {_badge(str(r.get('after')))}</td>"
+        f'<td class="mono">{_e(" ".join(r.get("failed_rules") or []))}</td></tr>'
+        for r in rows
+    )
+    return (
+        f"<h2>Re-validated by this run ({len(rows)})</h2>"
+        "<p>An earlier year of their agency arrived after them: their cross-year rules "
+        "(R8–R11, R16, P10) were checked again against it.</p>"
+        "<table id='run-revalidated'><tr><th>report</th><th>year</th><th>verdict</th>"
+        f"<th>failed rules</th></tr>{body}</table>"
+    )
 
 
 def _link_report(report: Mapping[str, Any], reviewed: Mapping[str, str], depth: int) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tasks.curated import Verdicted
+from tasks.curated import Revalidated, Verdicted
 from tasks.fetch import Fetched as FetchedObject
 from tasks.fetch import ObjectRef, S3ObjectStore
 from tasks.models import ParseError, Report
@@ -23,7 +23,7 @@ from tasks.publish import Curated, PublishResult, Quarantined
 from tasks.reasons import critical_reason
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     import pandas as pd
 
@@ -75,6 +75,8 @@ class Validated:
     skipped: list[str]
     timings: Timings
     curated: Curated | None = None
+    # Later years already published whose cross-year verdicts this batch changes.
+    revalidated: list[Revalidated] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -87,6 +89,7 @@ class Published:
     timings: Timings
     finished_at: datetime
     curated: Curated | None = None
+    revalidated: list[Revalidated] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         statuses = [it.status for it in self.items]
@@ -100,6 +103,7 @@ class Published:
             "skipped": len(self.skipped),
             "commit_attempts": self.result.attempts,
             "commits": self.result.commits,
+            "revalidated": [r.summary() for r in self.revalidated],
             "seconds": self.timings.seconds,
         }
 
@@ -186,6 +190,12 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
     previous = curated.previous_reports(pairs)
     with _VALIDATION_LOCK:
         verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
+        published = [
+            r
+            for r in reports
+            if r.report_id not in broken and verdicts[r.report_id].status != "quarantine"
+        ]
+        revalidated = _revalidate_later(settings, curated, published, previous)
     items: list[Verdicted] = []
     for ref, report in parsed_reports:
         if report.report_id in broken:
@@ -226,7 +236,75 @@ def validate(settings: Settings, parsed: Parsed) -> Validated:
         sum(1 for it in items if it.review_ids),
         parsed.timings.seconds["validate"],
     )
-    return Validated(items, quarantined, rule_results, parsed.skipped, parsed.timings, curated)
+    return Validated(
+        items, quarantined, rule_results, parsed.skipped, parsed.timings, curated, revalidated
+    )
+
+
+def _revalidate_later(
+    settings: Settings,
+    curated: Curated,
+    reports: Sequence[Report],
+    previous: Mapping[tuple[str, int], Report],
+) -> list[Revalidated]:
+    """Published next years of the batch's agencies, their cross-year rules checked again.
+
+    Upload order must not decide a verdict: when year Y arrives after Y+1 was published,
+    Y+1's cross-year rules (CROSS_YEAR_RULES) are recomputed against Y. Only those rules
+    are taken from the recomputation (the report is rebuilt from the tables: its facts and
+    text are whole, its other metadata is not); its other rule results stay as stored.
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from tasks.curated import RULE_RESULTS, rule_result_rows
+    from tasks.validate import CROSS_YEAR_RULES, SeverityPolicy, validate_batch, verdict_of
+
+    batch = {(r.agency, r.report_year): r for r in reports if r.agency and r.report_year}
+    wanted = {(a, y + 1) for a, y in batch} - set(batch)
+    later = curated.reports_at(wanted)
+    if not later:
+        return []
+    history = {**previous, **batch}
+    rebuilt = [report for report, _ in later.values()]
+    result = validate_batch(rebuilt, history, policy=SeverityPolicy.from_settings(settings))
+    fresh = result.rule_results[result.rule_results["rule_id"].isin(CROSS_YEAR_RULES)]
+    ids = sorted(r.report_id for r in rebuilt)
+    years = sorted({int(y) for _, y in later})
+    where = pc.field("report_year").isin(years) & pc.field("report_id").isin(ids)
+    stored = curated.read("rule_results", None, where).to_pandas()
+    kept = stored[~stored["rule_id"].isin(CROSS_YEAR_RULES)]
+    out: list[Revalidated] = []
+    for (_, year), (report, row) in sorted(later.items()):
+        rid = report.report_id
+        mine = pd.concat(
+            [
+                kept[kept["report_id"] == rid].drop(columns=["report_year"]),
+                fresh[fresh["report_id"] == rid],
+            ],
+            ignore_index=True,
+        )
+        verdict = verdict_of(rid, mine)
+        # A published report stays published: a cross-year rule made critical by policy
+        # fails it (quarantine is for objects that never became reports).
+        after = "fail" if verdict.status == "quarantine" else verdict.status
+        before = str(row.get("quality_status"))
+        table = (
+            rule_result_rows(mine, {rid: year}) if not mine.empty else RULE_RESULTS.empty_table()
+        )
+        out.append(
+            Revalidated(
+                rid,
+                year,
+                str(row.get("key")),
+                before,
+                after,
+                verdict.failed_rules,
+                verdict.warned_rules,
+                table,
+            )
+        )
+    return out
 
 
 def _apply_reviews(
@@ -300,6 +378,8 @@ def publish(
     result = curated.publish(
         validated.items, validated.quarantined, validated.rule_results, run_id, force=force
     )
+    # After the batch is in (its earlier years are what the new verdicts compare with).
+    curated.apply_revalidation(validated.revalidated)
     validated.timings.add("publish", start)
     log.info(
         "publish: %d published, %d quarantined, %d superseded in %d commit attempt(s), %.2f s",
@@ -318,6 +398,7 @@ def publish(
         validated.timings,
         datetime.now(UTC),
         curated,
+        validated.revalidated,
     )
 
 
@@ -358,6 +439,14 @@ def summary_markdown(summary: dict[str, Any], link: str) -> str:
         "| stage | seconds |",
         "|---|---:|",
         *(f"| {stage} | {float(sec):.2f} |" for stage, sec in summary["seconds"].items()),
+        "",
+        "Re-validated (an earlier year arrived after them): "
+        + (
+            ", ".join(
+                f"{r['key']} {r['before']} → {r['after']}" for r in summary.get("revalidated", [])
+            )
+            or "none"
+        ),
         "",
         link,
     ]

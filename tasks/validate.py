@@ -42,17 +42,22 @@ if TYPE_CHECKING:
     from govreports.settings import Settings
 
 __all__ = [
+    "CROSS_YEAR_RULES",
     "SeverityPolicy",
     "ValidationResult",
     "ValidationToolError",
     "Verdict",
     "validate_batch",
+    "verdict_of",
 ]
 
 Status = Literal["pass", "warn", "fail", "quarantine"]
 RULES = {r.id: r for r in (*reports_suite.RULES, *facts_suite.RULES)}
 COMPARISON_RULES = (*reports_suite.COMPARISON_RULES, *facts_suite.COMPARISON_RULES)
 SHOWN_INSTANCES = 3
+# The rules that compare a report with its agency's earlier year (facts: R8-R11, P10's
+# chain; text: R16). When an earlier year arrives late, these are what change for the later one.
+CROSS_YEAR_RULES = ("R8", "R9", "R10", "R11", "R16", "P10")
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,17 @@ def _verdicts(reports: Sequence[Report], results: pd.DataFrame) -> dict[str, Ver
     ):
         by_report.setdefault(str(row[0]), []).append(_Failure(*map(str, row[1:])))
     return {r.report_id: _verdict(r.report_id, by_report.get(r.report_id, [])) for r in reports}
+
+
+def verdict_of(report_id: str, results: pd.DataFrame) -> Verdict:
+    """The verdict of one report from its rule_results rows (as ``validate_batch`` gives it)."""
+    mine = results[results["report_id"] == report_id]
+    return _verdicts([_Id(report_id)], mine)[report_id]  # type: ignore[list-item]
+
+
+@dataclass(frozen=True)
+class _Id:
+    report_id: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Cross-year verdicts do not depend on upload order (R8-R11, R16, P10 against the dataset).
+
+Years Y and Y-1 of one agency, in one batch, in two batches Y-1 then Y, and Y then Y-1:
+the same final verdicts and rule results. In the last order the second run re-validates
+the already published Y and says so in its summary (the run page shows it too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tasks import stages
+from tasks.fetch import ObjectRef, S3ObjectStore
+from tasks.publish import Curated
+from tasks.validation_examples import report_2021
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from govreports.settings import Settings
+    from tasks.models import Report
+
+pytestmark = [pytest.mark.s3, pytest.mark.gx]
+
+AGENCY = "平潭综合实验区管委会"
+
+
+def _reports() -> tuple[Report, Report]:
+    # Y-1 carries 3 forward, Y says 1 carried over: R8 (a warning) fails once both are known.
+    earlier = report_2021(
+        hashlib.sha256(b"y-1").hexdigest(), agency=AGENCY, year=2021, forward={"natural_person": 3}
+    )
+    later = report_2021(hashlib.sha256(b"y").hexdigest(), agency=AGENCY, year=2022)
+    return earlier, later
+
+
+def _run(settings: Settings, reports: Sequence[Report], run_id: str) -> stages.Published:
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    now = datetime.now(UTC)
+    parsed = stages.Parsed(
+        [(ObjectRef(f"raw/{r.report_year}.txt", r.report_id[:8], 100, now), r) for r in reports],
+        [],
+        [],
+        stages.Timings(),
+        curated,
+    )
+    return stages.publish(settings, stages.validate(settings, parsed), run_id)
+
+
+def _final(settings: Settings) -> dict[str, Any]:
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    reports = {
+        r["report_year"]: (r["quality_status"], r["failed_rules"], r["warned_rules"])
+        for r in curated.read("reports").to_pylist()
+    }
+    clean = sorted(r["report_year"] for r in curated.read("clean", ["report_year"]).to_pylist())
+    rules = sorted(
+        (r["report_year"], r["rule_id"], r["passed"], r["observed"])
+        for r in curated.read("rule_results").to_pylist()
+    )
+    return {"reports": reports, "clean": clean, "rules": rules}
+
+
+@pytest.fixture
+def fresh(settings: Settings) -> Any:
+    """A new bucket per order (the settings fixture gives one per test; this makes more)."""
+    import uuid
+
+    def make() -> Settings:
+        s = settings.model_copy(update={"bucket": f"order-{uuid.uuid4().hex[:10]}"})
+        S3ObjectStore.from_settings(s).ensure_bucket()
+        return s
+
+    return make
+
+
+def test_same_verdicts_whatever_the_upload_order(fresh: Any) -> None:
+    earlier, later = _reports()
+
+    together = fresh()
+    _run(together, [later, earlier], "one-batch")
+
+    in_order = fresh()
+    _run(in_order, [earlier], "first")
+    second = _run(in_order, [later], "second")
+    assert second.revalidated == []
+
+    reversed_ = fresh()
+    first = _run(reversed_, [later], "first")
+    [alone] = first.items
+    assert "R8" not in alone.warned_rules  # nothing to compare with yet
+    late = _run(reversed_, [earlier], "second")
+
+    expected = _final(together)
+    assert expected["reports"][2022][0] == "warn"
+    assert "R8" in expected["reports"][2022][2]
+    assert _final(in_order) == expected
+    assert _final(reversed_) == expected
+    [changed] = late.summary()["revalidated"]
+    assert (changed["report_year"], changed["before"], changed["after"]) == (2022, "pass", "warn")
+    assert "R8" in changed["warned_rules"]
+    # The run's page in the quality site says so.
+    from tasks.site import run_page
+
+    stages.quality_report(reversed_, late, "second")
+    store = S3ObjectStore.from_settings(reversed_)
+    page = store.read(reversed_.quality_prefix + run_page("second"), 1 << 24).data or b""
+    assert "Re-validated by this run (1)" in page.decode()
+
+
+def test_a_batch_without_later_years_revalidates_nothing(fresh: Any) -> None:
+    earlier, _ = _reports()
+    done = _run(fresh(), [earlier], "only")
+    assert done.revalidated == []
+    assert done.summary()["revalidated"] == []
