@@ -107,4 +107,6 @@ def merge(chunks: Sequence[stages.Validated]) -> stages.Validated:
         rule_results=pd.concat(frames, ignore_index=True) if frames else None,
         skipped=[k for c in chunks for k in c.skipped],
         timings=timings,
+        # Later years each chunk re-validated (its agencies are whole within it: by_agency).
+        revalidated=[r for c in chunks for r in c.revalidated],
     )
