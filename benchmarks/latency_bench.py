@@ -46,6 +46,24 @@ def wait_outcomes(  # type: ignore[no-untyped-def]
     raise TimeoutError(f"{len(remaining)} objects still without outcome after {timeout}s")
 
 
+def print_runs(pipe, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Median stage seconds and commits of the runs so far, from the quality trend file."""
+    time.sleep(3)  # the last run's quality report is written after its outcomes
+    runs = pipe.store.get_json(f"{pipe.settings.quality_prefix}runs.json") or []
+    if not runs:
+        return
+    stages: dict[str, list[float]] = {}
+    for run in runs:
+        for stage, seconds in (run.get("seconds") or {}).items():
+            stages.setdefault(stage, []).append(float(seconds))
+    split = ", ".join(f"{k} {statistics.median(v):.2f}s" for k, v in stages.items())
+    commits = [int(r.get("commits", 0)) for r in runs]
+    print(
+        f"{label}: {len(runs)} runs; median stage seconds {split}; "
+        f"commits per run median {statistics.median(commits):.0f}, max {max(commits)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--singles", type=int, default=20)
@@ -88,6 +106,7 @@ def main() -> None:
                 f"single uploads: n={len(latencies)} median {statistics.median(latencies):.2f}s "
                 f"p95 {p95:.2f}s min {latencies[0]:.2f}s max {latencies[-1]:.2f}s"
             )
+            print_runs(pipe, "single-upload runs")
             wanted: dict[str, str] = {}
             start = time.perf_counter()
             for i, path in enumerate(burst):
@@ -99,6 +118,7 @@ def main() -> None:
                 f"burst: {len(burst)} uploads in {uploaded:.1f}s, all outcomes after {done:.1f}s "
                 f"({len(burst) / done:.1f} objects/s)"
             )
+            print_runs(pipe, "all runs")
 
 
 if __name__ == "__main__":
