@@ -151,6 +151,12 @@ def run(
         uploads, waited = _upload_and_wait(console, pipe, folder, files, timeout)
         with console.status("waiting for the runs to finish their quality reports…"):
             _wait_until_runs_finish(timeout=120)
+        with console.status("building the quality site from the final tables…"):
+            from tasks.site import write_site
+
+            # Runs overlap: the last one to write the overview may have read the tables
+            # before another's commit. One build after all of them sees everything.
+            write_site(pipe.curated)
         summary = _summarize(pipe.curated, uploads, waited)
         _print_summary(console, summary)
         _copy_out(pipe.store, pipe.settings, out)

@@ -239,6 +239,12 @@ def test_unknown_or_ambiguous_targets_are_clear_errors(
     assert main(["review", "accept", "raw/nothing.txt", "--reason", "x"]) == 2
     assert "no published report or raw object" in capsys.readouterr().err
     assert main(["review", "correct", "raw/nothing.txt", "t/r/c", "1", "--reason", "x"]) == 2
+    capsys.readouterr()
+    # An empty dataset still has its site: the overview and its counts.
+    assert main(["review", "site"]) == 0
+    assert capsys.readouterr().out.startswith("wrote 2 pages under s3://")
+    assert main(["review", "list"]) == 0
+    assert capsys.readouterr().out == "0 decision(s)\n"
 
 
 @pytest.mark.gx
