@@ -605,6 +605,26 @@ def _fact_label(review: Mapping[str, Any]) -> str:
     return f"{review.get('table')}/{review.get('row')}/{review.get('column')} = {shown}"
 
 
+# The completeness rule: its detail names the template cells the parser did not read.
+COMPLETENESS_RULE = "R17"
+
+
+def _missing_cells(failed: Sequence[Mapping[str, Any]]) -> str:
+    incomplete = [r for r in failed if r.get("rule_id") == COMPLETENESS_RULE]
+    if not incomplete:
+        return ""
+    items = "".join(
+        f"<li><b>{_e(r.get('table'))}</b>: {_e(r.get('observed'))} of {_e(r.get('expected'))} "
+        f"cells read<div class='mono'>{_e(r.get('detail'))}</div></li>"
+        for r in incomplete
+    )
+    return (
+        f'<h2 id="missing-cells">Missing cells</h2><ul>{items}</ul>'
+        '<p class="sub">An incomplete report stays out of <span class="mono">clean</span>; '
+        "give each missing value with <span class='mono'>govreports review correct</span>.</p>"
+    )
+
+
 def render_report(
     data: SiteData,
     report: Mapping[str, Any],
@@ -638,6 +658,7 @@ def render_report(
         + ("".join(_rule_block(r, text, facts) for r in errors) or '<p class="empty">None.</p>')
         + f"<h2>Warnings ({len(warnings)})</h2>"
         + ("".join(_rule_block(r, text, facts) for r in warnings) or '<p class="empty">None.</p>')
+        + _missing_cells(failed)
         + "<h2>Parser notes</h2>"
         + (
             "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"

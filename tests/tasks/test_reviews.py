@@ -304,3 +304,10 @@ def test_an_incomplete_report_cannot_be_accepted_into_clean(
     after = _report(settings, key)
     assert after and after["review_status"] is None and after["quality_status"] == "fail"
     assert after["report_id"] not in _clean_ids(settings)
+    # The report's page names what is missing, so the maintainer can supply the values.
+    page = S3ObjectStore.from_settings(settings).read(
+        settings.quality_prefix + report_page(report["report_id"]), 1 << 24
+    )
+    assert page.data
+    html = page.data.decode()
+    assert '<h2 id="missing-cells">Missing cells</h2>' in html and "disclosed/" in html

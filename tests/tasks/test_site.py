@@ -115,3 +115,22 @@ def test_partial_build_writes_only_the_asked_pages() -> None:
         "site.json",
         report_page("b"),
     }
+
+
+def test_an_incomplete_report_lists_its_missing_cells() -> None:
+    report = {"report_id": "a", "quality_status": "fail", "key": "raw/a.pdf", "run_id": "r1"}
+    r17 = {
+        "report_id": "a",
+        "rule_id": "R17",
+        "severity": "error",
+        "passed": False,
+        "observed": "147",
+        "expected": "161",
+        "detail": "表三 missing 14 cells: new_received/legal_service_org, …",
+        "line": None,
+        "table": "表三 cells",
+    }
+    data = SiteData([report], [r17], {}, [], [])
+    page = build_site(data)[report_page("a")].decode()
+    assert '<h2 id="missing-cells">Missing cells</h2>' in page
+    assert "147 of 161" in page and "new_received/legal_service_org" in page
