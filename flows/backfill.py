@@ -116,4 +116,5 @@ def backfill(
         "published": tally.published,
         "fail": tally.failed,
         "quarantined": tally.quarantined,
+        "seconds": tally.seconds,
     }

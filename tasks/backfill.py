@@ -31,6 +31,7 @@ class Tally:
     quarantined: int = 0
     batches: int = 0
     listing_done: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # the ingest runs' stage seconds
     errors: list[str] = field(default_factory=list)
 
     def add_batch(self, summary: dict[str, object]) -> None:
@@ -39,6 +40,10 @@ class Tally:
             return v if isinstance(v, int) else 0
 
         self.batches += 1
+        stage_seconds = summary.get("seconds", {})
+        if isinstance(stage_seconds, dict):
+            for stage, value in stage_seconds.items():
+                self.seconds[stage] = round(self.seconds.get(stage, 0.0) + float(value), 4)
         self.published += n("published")
         self.failed += n("fail")
         self.quarantined += n("quarantined")

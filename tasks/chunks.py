@@ -46,7 +46,11 @@ def batched(keys: Iterable[str], size: int) -> Iterator[list[str]]:
 
 def fetch_parse(settings: Settings, keys: Sequence[str]) -> stages.Parsed:
     """fetch → parse for one chunk of keys; per-document failures come back as quarantine."""
-    return stages.parse(stages.fetch(settings, keys), settings)
+    parsed = stages.parse(stages.fetch(settings, keys), settings)
+    # The worker's open tables (and their S3 client) stay on the worker: not picklable, and
+    # the flow's process opens its own for publish.
+    parsed.curated = None
+    return parsed
 
 
 def by_agency(parsed: Sequence[stages.Parsed], size: int) -> list[stages.Parsed]:
@@ -85,7 +89,9 @@ def by_agency(parsed: Sequence[stages.Parsed], size: int) -> list[stages.Parsed]
 
 
 def validate(settings: Settings, parsed: stages.Parsed) -> stages.Validated:
-    return stages.validate(settings, parsed)
+    validated = stages.validate(settings, parsed)
+    validated.curated = None  # as in fetch_parse
+    return validated
 
 
 def merge(chunks: Sequence[stages.Validated]) -> stages.Validated:

@@ -71,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
             "are skipped"
         )
         return 130
-    print(" · ".join(f"{k} {v}" for k, v in summary.items()))
+    print(" · ".join(f"{k} {v}" for k, v in summary.items() if k != "seconds"))
     return 0

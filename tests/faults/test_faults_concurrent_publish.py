@@ -51,7 +51,7 @@ def test_two_runs_publish_at_once(
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",
                 )
             )
             settings = settings_for(

@@ -133,7 +133,7 @@ def test_a_worker_killed_mid_batch_still_gives_every_object_one_outcome(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as client,
     ):
