@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _REPORT_TITLE = re.compile(r"信息公开.{0,16}报告|政务公开.{0,16}报告")
 _REPORT_BODY = re.compile(r"主动公开|依申请公开|政府信息公开申请|统计期限|统计时限")
+_HEAD_LINES = 3
 _LETTER_TITLE = re.compile(r"(?:的|之)(?:函|通知|批复|请示|意见)$|^关于.*(?:函|通知|批复|请示)$")
 
 
@@ -67,6 +68,12 @@ def _check_is_report(title: str | None, doc: Document, *, has_tables: bool) -> N
     titled = bool(title and _REPORT_TITLE.search(title))
     body_hits = len(set(_REPORT_BODY.findall(doc.text)))
     if not titled and not has_tables and body_hits < 2:
+        # The title is chosen as a report's title, so a letter's own heading
+        # (关于报送…年度报告的函) may not be it: name it when it opens the document.
+        head = (line.strip() for line in doc.lines[:_HEAD_LINES])
+        letter = next((line for line in head if _LETTER_TITLE.search(line)), None)
+        if letter:
+            raise ParseError("not_a_report", f"the document is a letter or notice: {letter}")
         raise ParseError(
             "not_a_report",
             "no 政府信息公开 report title, report structure or statistics table was found",
