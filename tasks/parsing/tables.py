@@ -173,6 +173,7 @@ class _Row:
     candidates: list[tuple[Cell, ...]]
     choice: int = 0
     tie: list[int] = field(default_factory=list)
+    unread: str = ""  # why the row is left out although its digits have readings
 
 
 def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
@@ -196,6 +197,9 @@ def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
         _resolve(legacy_rows, LEGACY_RULES)
         rows += legacy_rows
     for row in rows:
+        if row.unread:
+            notes.append(f"{row.table}/{row.key}: {row.unread}; row left out")
+            continue
         facts += _row_facts(flat, row, notes)
     return facts
 
@@ -470,6 +474,17 @@ def _resolve(rows: list[_Row], rules: Sequence[Rule]) -> None:
             best = max(scores)
             row.tie = [i for i, s in enumerate(scores) if s == best]
             row.choice = row.tie[0]
+    # The cross-row sums pick a reading only when they then hold. In a table that breaks them
+    # as published, the reading that breaks them least is a guess bent to the sums: such a row
+    # is left out, named in a note, rather than recorded with numbers the page may not hold.
+    broken = {o.rule_id for o in check(_cells(rows), rules) if not o.passed}
+    if broken:
+        for row in ambiguous:
+            readings = ", ".join("|".join(c.text for c in cand) for cand in row.candidates[:4])
+            row.unread = (
+                f"the digits '{row.run}' have several readings ({readings}) and the table's "
+                f"{'/'.join(sorted(broken))} do not hold for any, so none can be chosen"
+            )
 
 
 def _cells(rows: list[_Row]) -> dict[CellKey, float]:

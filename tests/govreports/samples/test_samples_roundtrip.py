@@ -58,10 +58,6 @@ _AMBIGUOUS_FLAT = (
 )
 KNOWN_TABLE_GAPS: dict[str, str] = {
     "txt_flat-plain": _AMBIGUOUS_FLAT,
-    "txt_flat-R1": (
-        "a flattened 表三 run of a table breaking R1 as published is split by the broken sums "
-        "into wrong cells presented as facts, where it should be absent with a note (item 3)"
-    ),
 }
 
 

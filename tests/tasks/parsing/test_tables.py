@@ -567,3 +567,23 @@ def test_a_pdf_grid_that_reads_fewer_cells_than_the_text_gives_way(
     facts = {f.key: f.value for f in extract_tables(doc, "2021")[0]}
     assert facts[("applications", "new_received", "total")] == 39
     assert facts.get(("applications", "disclosed", "total")) == expected
+
+
+def test_ambiguous_run_in_a_table_breaking_its_sums_is_left_out_with_a_note() -> None:
+    """A flattened run with several R3 readings is chosen by R1/R2 only when they then hold;
+    in a table that breaks R1 as published the least-broken reading would be a guess."""
+    text = (
+        # 2263|33|23|240|142|4|2705 or 2263|332|32|40|14|24|2705: both satisfy R3.
+        T3_HEAD.replace("36 2 0 0 1 0 39", "2263332324014242705")
+        + "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n三、本年度办理结果\n"
+        + "（一）予以公开 5 0 0 0 0 0 5\n（七）总计 5 0 0 0 0 0 5\n"
+        + "四、结转下年度继续办理 0 0 0 0 0 0 0\n"
+    )
+    facts, notes = _facts(text, "2021")
+    assert ("applications", "new_received", "total") not in facts
+    assert any(
+        n.startswith("applications/new_received: the digits '2263332324014242705' have several")
+        and "R1" in n
+        for n in notes
+    )
+    assert facts[("applications", "disclosed", "total")].value == 5
