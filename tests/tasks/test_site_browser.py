@@ -170,6 +170,11 @@ def test_filters_and_search_narrow_the_list(dataset: Dataset, page: Page) -> Non
     assert visible() == 1 and page.locator("#shown").inner_text() == "1"
     page.fill("#f-search", "no such report anywhere")
     assert visible() == 0
+    page.fill("#f-search", "")
+    # A rule in "Rules that fail most" filters the list by it.
+    page.locator('#top-rules a[data-set-rule="R4"]').click()
+    assert page.locator("#f-rule").input_value() == "R4"
+    assert visible() == sum("R4" in (r["failed_rules"] or []) for r in reports)
 
 
 def test_the_site_works_from_a_moved_copy(dataset: Dataset, page: Page, tmp_path: Path) -> None:
@@ -181,3 +186,8 @@ def test_the_site_works_from_a_moved_copy(dataset: Dataset, page: Page, tmp_path
     assert page.locator("#stages").is_visible()
     page.get_by_role("link", name="Overview").click()
     assert page.locator("#problems").is_visible()
+    # Report page → its run page → back: every hop stays inside the copy.
+    page.locator("#problems tbody tr", has_text=FAILING_KEY).get_by_role("link").click()
+    page.get_by_role("link", name=dataset.run_id[:8]).click()
+    assert page.locator("#run-reports", has_text=FAILING_KEY).is_visible()
+    assert Path(urlparse(page.url).path).is_relative_to(copy)
