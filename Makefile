@@ -27,10 +27,11 @@ demo: setup ## Run the whole pipeline on the embedded default (local S3 + Prefec
 test: setup ## Run the test suite
 	$(VENV)/bin/pytest $(ARGS)
 
-lint: setup ## ruff (lint + format check) and mypy --strict
+lint: setup ## ruff (lint + format check), mypy --strict, import layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 eval: setup ## Parser accuracy on the labelled real reports
 	$(VENV)/bin/govreports eval $(ARGS)

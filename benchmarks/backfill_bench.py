@@ -28,8 +28,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from govreports import samples
-from govreports.runtime import embedded
+from govreports_cli import samples
+from govreports_cli.runtime import embedded
 
 
 def _warm() -> None:
@@ -42,8 +42,8 @@ def _warm() -> None:
 
 def _configure(env: dict[str, str], **extra: str) -> None:
     from govreports import settings as settings_module
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     os.environ.update({**env, **extra})
     settings_module.get_settings.cache_clear()
@@ -54,7 +54,7 @@ def _configure(env: dict[str, str], **extra: str) -> None:
 
 def _upload(docs: list[Path]) -> None:
     from govreports.settings import get_settings
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
     store = S3ObjectStore.from_settings(get_settings())
     for path in docs:

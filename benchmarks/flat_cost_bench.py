@@ -31,11 +31,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET, start_s3
+from govreports.contract.tables import FACTS, OUTCOMES, REPORTS, RULE_RESULTS
 from govreports.settings import Settings
-from tasks.curated import FACTS, OUTCOMES, REPORTS, RULE_RESULTS, Verdicted
-from tasks.fetch import ObjectRef, S3ObjectStore, delta_storage_options
-from tasks.publish import Curated
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, start_s3
+from tasks.delta import Curated
+from tasks.publish import publish_batch
+from tasks.rows import Verdicted
+from tasks.store import ObjectRef, S3ObjectStore, delta_storage_options
 from tasks.validation_examples import report_2021
 
 YEARS = np.arange(2010, 2025, dtype=np.int32)
@@ -213,7 +215,7 @@ def main() -> None:
                     previous = run.previous_reports(pairs)
                     cross_year = min(cross_year, time.perf_counter() - t0)
                     t0 = time.perf_counter()
-                    result = run.publish(items, [], None, "bench")
+                    result = publish_batch(run, items, [], None, "bench")
                     publish = min(publish, time.perf_counter() - t0)
                     assert len(result.published) == args.batch, result
                 rows.append((n, seeded, cross_year, publish, len(previous)))

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from govreports.samples import generate
 from govreports.settings import Settings
+from govreports_cli.samples import generate
 from tasks.isolation import parse_bounded, prestart
 from tasks.parse import parse_document
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from govreports.demo import local_pipeline
+from govreports_cli.demo import local_pipeline
 
 
 def wait_outcomes(  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between log checks")
     args = parser.parse_args()
 
-    from govreports.samples import generate
+    from govreports_cli.samples import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

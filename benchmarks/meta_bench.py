@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from govreports.samples import EXTENSIONS, LAYOUTS, make_truth, render
-from govreports.samples.truth import FORMAT_YEARS, FORMATS
+from govreports_cli.samples import EXTENSIONS, LAYOUTS, make_truth, render
+from govreports_cli.samples.truth import FORMAT_YEARS, FORMATS
 from tasks.parse import parse_document
 from tasks.parsing.meta import extract_meta
 from tasks.parsing.normalize import normalize_document

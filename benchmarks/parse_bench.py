@@ -18,7 +18,7 @@ import tracemalloc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govreports.samples import generate
+from govreports_cli.samples import generate
 from tasks.parse import parse_document
 
 if TYPE_CHECKING:

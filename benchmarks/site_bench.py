@@ -32,12 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import pyarrow as pa
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET, start_s3
+from govreports.contract.tables import FACTS, OUTCOMES, REPORTS, RULE_RESULTS
 from govreports.settings import Settings
-from tasks.curated import FACTS, OUTCOMES, REPORTS, RULE_RESULTS
-from tasks.fetch import S3ObjectStore, delta_storage_options
-from tasks.publish import Curated
-from tasks.site import write_site
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, start_s3
+from tasks.delta import Curated
+from tasks.quality.site import write_site
+from tasks.store import S3ObjectStore, delta_storage_options
 
 FACTS_PER_REPORT = 50
 RULES_PER_REPORT = 15

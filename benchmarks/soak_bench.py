@@ -1,6 +1,6 @@
 """Soak benchmark (not a test): thousands of uploads, some broken, an S3 outage in the middle.
 
-Runs the embedded default (``govreports.demo.local_pipeline``: local moto S3 server, local
+Runs the embedded default (``govreports_cli.demo.local_pipeline``: local moto S3 server, local
 Prefect server, watcher + warm worker in this process), uploads generated reports plus ~5%
 broken files, freezes the S3 server (SIGSTOP, then SIGCONT: moto keeps its data, the
 clients see a hung server) once during the uploads, and waits until every upload has an
@@ -153,8 +153,8 @@ def main() -> int:  # noqa: PLR0915
     p.add_argument("--seed", type=int, default=2027)
     args = p.parse_args()
 
-    from govreports.demo import local_pipeline
-    from govreports.samples import generate
+    from govreports_cli.demo import local_pipeline
+    from govreports_cli.samples import generate
 
     work = Path(tempfile.mkdtemp(prefix="govreports-soak-"))
     n_broken = round(args.uploads * args.broken)

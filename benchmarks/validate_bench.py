@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from tasks.validation_examples import report_2019, report_2021, report_pre2019
 
 if TYPE_CHECKING:
-    from tasks.models import Report
+    from govreports.contract.models import Report
 
 BATCH = 200
 SIZES = (1, 20, BATCH)

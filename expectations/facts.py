@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from expectations._suite import ColumnCheck, Op, Rule, fmt_number, fmt_sum
-from tasks.vocabulary import (
+from govreports.contract.vocabulary import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     OTHER_ROWS_2021,

@@ -35,7 +35,8 @@ Report-level rules, on the report rule frame (one row per report and instance):
 * R17 (completeness, 2019/2021 formats; severity *error*, so ``fail``, never ``clean``):
   every template cell of each table the report has was read: 表二 22 (2019) / 10 (2021)
   cells, 表三 161 (23 rows x 7, 2019) / 175 (25 rows x 7, 2021), 表四 15, as declared in
-  ``tasks.vocabulary.TEMPLATE_CELLS`` (a table may follow the other generation's form).
+  ``govreports.contract.vocabulary.TEMPLATE_CELLS`` (a table may follow the other
+  generation's form).
   Observed: cells read; expected: template cells; detail: the missing (row, column)
   cells. A table the report does not have (its labels are not in the text and no fact
   of it was read: stated 无, prose only) is ``table_absent``: no R17 row; R13 warns.
@@ -54,9 +55,9 @@ import pandas as pd
 
 from expectations._suite import ColumnCheck, Rule, fmt_number
 from expectations.facts import FACT_TABLES
-from tasks.models import SCHEMA_VERSION, Report
-from tasks.parsing.numbers import fits
-from tasks.vocabulary import OTHER_ROWS_2021, TABLE_NAMES, TEMPLATE_CELLS
+from govreports.contract.models import SCHEMA_VERSION, Report
+from govreports.contract.numbers import fits
+from govreports.contract.vocabulary import OTHER_ROWS_2021, TABLE_NAMES, TEMPLATE_CELLS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

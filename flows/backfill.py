@@ -24,8 +24,8 @@ from tasks.backfill import (
     pending_from_listing,
 )
 from tasks.chunks import batched
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

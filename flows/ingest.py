@@ -18,7 +18,12 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from govreports.settings import Settings, get_settings
-from tasks import chunks, stages
+from tasks import chunks, recovery
+from tasks import fetch as fetch_stage
+from tasks import parse as parse_stage
+from tasks import publish as publish_stage
+from tasks import validate as validate_stage
+from tasks.quality import report as quality_stage
 
 T = TypeVar("T")
 
@@ -27,50 +32,50 @@ _BACKOFF = [1.0, 2.0, 5.0, 10.0]
 
 
 @task(name="fetch", retries=4, retry_delay_seconds=_BACKOFF, cache_policy=NO_CACHE)
-def fetch(keys: list[str]) -> stages.Fetched:
-    return stages.fetch(get_settings(), keys)
+def fetch(keys: list[str]) -> fetch_stage.Fetched:
+    return fetch_stage.fetch(get_settings(), keys)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse(fetched: stages.Fetched) -> stages.Parsed:
-    return stages.parse(fetched, get_settings())
+def parse(fetched: fetch_stage.Fetched) -> parse_stage.Parsed:
+    return parse_stage.parse(fetched, get_settings())
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(parsed: stages.Parsed) -> stages.Validated:
-    return stages.validate(get_settings(), parsed)
+def validate(parsed: parse_stage.Parsed) -> validate_stage.Validated:
+    return validate_stage.validate(get_settings(), parsed)
 
 
 @task(name="publish", retries=4, retry_delay_seconds=_BACKOFF, cache_policy=NO_CACHE)
-def publish(validated: stages.Validated, run_id: str) -> stages.Published:
-    return stages.publish(get_settings(), validated, run_id)
+def publish(validated: validate_stage.Validated, run_id: str) -> publish_stage.Published:
+    return publish_stage.publish(get_settings(), validated, run_id)
 
 
 @task(name="recover", cache_policy=NO_CACHE)
-def recover(keys: list[str], stage: str, error: BaseException, run_id: str) -> stages.Recovered:
-    return stages.recover(get_settings(), keys, stage, error, run_id)
+def recover(keys: list[str], stage: str, error: BaseException, run_id: str) -> recovery.Recovered:
+    return recovery.recover(get_settings(), keys, stage, error, run_id)
 
 
 @task(name="quality-report", cache_policy=NO_CACHE)
-def quality_report(published: stages.Published, run_id: str) -> str | None:
-    return stages.quality_report(get_settings(), published, run_id)
+def quality_report(published: publish_stage.Published, run_id: str) -> str | None:
+    return quality_stage.quality_report(get_settings(), published, run_id)
 
 
 # Chunk tasks on Dask: a chunk whose worker died is rerun by Dask itself; these retries cover
 # the object store failing transiently under a chunk.
 @task(name="fetch-parse-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
-def fetch_parse_chunk(keys: list[str]) -> stages.Parsed:
+def fetch_parse_chunk(keys: list[str]) -> parse_stage.Parsed:
     # Settings come from the worker's own environment, like every other process of ours.
     return chunks.fetch_parse(get_settings(), keys)
 
 
 @task(name="validate-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
-def validate_chunk(parsed: chunks.Opaque[stages.Parsed]) -> stages.Validated:
+def validate_chunk(parsed: chunks.Opaque[parse_stage.Parsed]) -> validate_stage.Validated:
     return chunks.validate(get_settings(), parsed.value)
 
 
 @flow(name="ingest-fan-out", persist_result=False)
-def fan_out(keys: list[str]) -> stages.Validated:
+def fan_out(keys: list[str]) -> validate_stage.Validated:
     """Fetch, parse and validate a large batch in chunks on the flow's (Dask) task runner."""
     settings = get_settings()
     size = settings.dask_chunk_objects
@@ -189,7 +194,7 @@ def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
     return summary
 
 
-def announce(published: stages.Published, quality_url: str | None) -> None:
+def announce(published: publish_stage.Published, quality_url: str | None) -> None:
     """Events downstream flows can trigger on, and artifacts a maintainer sees on the run."""
     bucket = get_settings().bucket
     for it in published.items:
@@ -221,11 +226,11 @@ def announce(published: stages.Published, quality_url: str | None) -> None:
     )
     create_markdown_artifact(
         key="ingest-summary",
-        markdown=stages.summary_markdown(summary, link),
+        markdown=publish_stage.summary_markdown(summary, link),
         description="What this ingest run published, failed and quarantined",
     )
     create_table_artifact(
         key="ingest-outcomes",
-        table=stages.outcome_table(published),
+        table=publish_stage.outcome_table(published),
         description="One row per object of the batch",
     )

@@ -13,8 +13,8 @@ from prefect.cache_policies import NO_CACHE
 
 from govreports.settings import get_settings
 from tasks.audit import Audit, audit
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 
 @task(name="audit", retries=3, retry_delay_seconds=[1, 5, 10], cache_policy=NO_CACHE)

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     import threading
 
     from govreports.settings import Settings
-    from tasks.fetch import ObjectRef
     from tasks.sources import Arrival, Source
+    from tasks.store import ObjectRef
 
 log = logging.getLogger("govreports.watcher")
 
@@ -162,7 +162,7 @@ class Watcher:
 
 
 def make_source(settings: Settings) -> Source:
-    from tasks.fetch import S3ObjectStore, make_client
+    from tasks.store import S3ObjectStore, make_client
 
     if settings.source == "sqs":
         from tasks.sources import SqsSource

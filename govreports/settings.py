@@ -103,7 +103,7 @@ class Settings(BaseSettings):
             opts["conditional_put"] = "etag"
             opts["AWS_S3_ALLOW_UNSAFE_RENAME"] = "true"
             # No instance role behind a custom endpoint: never probe 169.254.169.254 (delta-rs
-            # reads this for its AWS SDK chain; tasks.fetch.delta_storage_options adds the keys).
+            # reads this for its AWS SDK chain; tasks.store.delta_storage_options adds the keys).
             opts["AWS_EC2_METADATA_DISABLED"] = "true"
         if self.aws_access_key_id and self.aws_secret_access_key:
             opts["AWS_ACCESS_KEY_ID"] = self.aws_access_key_id.get_secret_value()

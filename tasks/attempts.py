@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tasks.fetch import ObjectRef
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import ObjectRef
 
 
 @dataclass(slots=True)

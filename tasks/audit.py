@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tasks.fetch import ObjectRef
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import ObjectRef
 
 
 class StoreUnreachableError(Exception):
@@ -21,6 +21,10 @@ def check_store(curated: Curated) -> None:
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from tasks.store import S3ObjectStore
+
+    if not isinstance(curated.store, S3ObjectStore):
+        return  # an in-memory store (unit tests) has no endpoint to lose
     settings = curated.settings
     where = settings.s3_endpoint_url or "AWS S3"
     try:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from tasks.fetch import ObjectRef, ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import ObjectRef, ObjectStore
 
 
 @dataclass(slots=True)

@@ -11,14 +11,17 @@ from __future__ import annotations
 from itertools import islice
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from tasks import stages
+from tasks import batch
+from tasks import fetch as fetch_stage
+from tasks import parse as parse_stage
+from tasks import validate as validate_stage
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
+    from govreports.contract.models import Report
     from govreports.settings import Settings
-    from tasks.fetch import ObjectRef
-    from tasks.models import Report
+    from tasks.store import ObjectRef
 
 
 T = TypeVar("T")
@@ -44,16 +47,16 @@ def batched(keys: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def fetch_parse(settings: Settings, keys: Sequence[str]) -> stages.Parsed:
+def fetch_parse(settings: Settings, keys: Sequence[str]) -> parse_stage.Parsed:
     """fetch → parse for one chunk of keys; per-document failures come back as quarantine."""
-    parsed = stages.parse(stages.fetch(settings, keys), settings)
+    parsed = parse_stage.parse(fetch_stage.fetch(settings, keys), settings)
     # The worker's open tables (and their S3 client) stay on the worker: not picklable, and
     # the flow's process opens its own for publish.
     parsed.curated = None
     return parsed
 
 
-def by_agency(parsed: Sequence[stages.Parsed], size: int) -> list[stages.Parsed]:
+def by_agency(parsed: Sequence[parse_stage.Parsed], size: int) -> list[parse_stage.Parsed]:
     """Regroup parsed chunks for validation so each agency's reports are validated together.
 
     The cross-year rules compare a report with the agency's previous year, taken from the
@@ -69,45 +72,45 @@ def by_agency(parsed: Sequence[stages.Parsed], size: int) -> list[stages.Parsed]
             groups.setdefault(report.agency or f"\0{report.report_id}", []).append((ref, report))
     quarantined = [q for c in parsed for q in c.quarantined]
     skipped = [k for c in parsed for k in c.skipped]
-    timings = stages.Timings()
+    timings = batch.Timings()
     for chunk in parsed:
         for stage, seconds in chunk.timings.seconds.items():
             timings.seconds[stage] = round(timings.seconds.get(stage, 0.0) + seconds, 4)
-    out: list[stages.Parsed] = []
+    out: list[parse_stage.Parsed] = []
     current: list[tuple[ObjectRef, Report]] = []
     for members in groups.values():
         if current and len(current) + len(members) > size:
-            out.append(stages.Parsed(current, [], [], stages.Timings()))
+            out.append(parse_stage.Parsed(current, [], [], batch.Timings()))
             current = []
         current.extend(members)
     if current or not out:
-        out.append(stages.Parsed(current, [], [], stages.Timings()))
+        out.append(parse_stage.Parsed(current, [], [], batch.Timings()))
     out[0].quarantined.extend(quarantined)
     out[0].skipped.extend(skipped)
     out[0].timings.seconds.update(timings.seconds)
     return out
 
 
-def validate(settings: Settings, parsed: stages.Parsed) -> stages.Validated:
-    validated = stages.validate(settings, parsed)
+def validate(settings: Settings, parsed: parse_stage.Parsed) -> validate_stage.Validated:
+    validated = validate_stage.validate(settings, parsed)
     validated.curated = None  # as in fetch_parse
     return validated
 
 
-def merge(chunks: Sequence[stages.Validated]) -> stages.Validated:
+def merge(chunks: Sequence[validate_stage.Validated]) -> validate_stage.Validated:
     """One batch value from the chunks' values, as if the batch had been validated at once.
 
     Stage seconds are summed over chunks: they measure work, not the batch's wall time.
     """
     import pandas as pd
 
-    timings = stages.Timings()
+    timings = batch.Timings()
     for chunk in chunks:
         for stage, seconds in chunk.timings.seconds.items():
             timings.seconds[stage] = round(timings.seconds.get(stage, 0.0) + seconds, 4)
     frames = [c.rule_results for c in chunks if c.rule_results is not None]
     frames = [f for f in frames if not f.empty]
-    return stages.Validated(
+    return validate_stage.Validated(
         items=[it for c in chunks for it in c.items],
         quarantined=[q for c in chunks for q in c.quarantined],
         rule_results=pd.concat(frames, ignore_index=True) if frames else None,

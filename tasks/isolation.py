@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tasks.models import ParseError, Report
+from govreports.contract.models import ParseError, Report
 
 if TYPE_CHECKING:
     from govreports.settings import Settings

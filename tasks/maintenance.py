@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tasks.curated import TABLES
+from govreports.contract.tables import TABLES
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -60,7 +60,7 @@ def maintain_table(
     """Compact, checkpoint and (optionally) vacuum one curated table."""
     from deltalake import DeltaTable
 
-    from tasks.fetch import delta_storage_options
+    from tasks.store import delta_storage_options
 
     start = time.perf_counter()
     dt = DeltaTable(settings.table_uri(table), storage_options=delta_storage_options(settings))

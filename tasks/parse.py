@@ -1,5 +1,7 @@
-"""The parse entry point: raw bytes of one uploaded file → one ``Report`` (data-contract.md §1).
+"""The parse stage: raw bytes of one uploaded file → one ``Report`` (data-contract.md §1).
 
+``parse`` runs ``parse_document`` over a fetched batch (one file that fails is
+quarantined, never raised).
 read → normalize → metadata → tables → prose. A document that is not a report at all
 raises ``ParseError("not_a_report")``; a partial reading comes back with notes, never
 with zeros filled in.
@@ -8,25 +10,35 @@ with zeros filled in.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.models import ParseError, Report
+from govreports.contract.models import ParseError, Report
+from govreports.contract.numbers import bound_facts
+from tasks.batch import Quarantined, Timings
 from tasks.parsing.meta import extract_meta
 from tasks.parsing.normalize import normalize_document
-from tasks.parsing.numbers import bound_facts
 from tasks.parsing.prose import extract_prose_facts
 from tasks.parsing.read import check_text_size, read_document
 from tasks.parsing.script import to_simplified
 from tasks.parsing.tables import extract_tables
 
 if TYPE_CHECKING:
+    from govreports.settings import Settings
+    from tasks.delta import Curated
+    from tasks.fetch import Fetched
     from tasks.parsing.document import Document
+    from tasks.store import ObjectRef
 
 _REPORT_TITLE = re.compile(r"信息公开.{0,16}报告|政务公开.{0,16}报告")
 _REPORT_BODY = re.compile(r"主动公开|依申请公开|政府信息公开申请|统计期限|统计时限")
 _HEAD_LINES = 3
 _LETTER_TITLE = re.compile(r"(?:的|之)(?:函|通知|批复|请示|意见)$|^关于.*(?:函|通知|批复|请示)$")
+
+log = logging.getLogger(__name__)
 
 
 def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Report:
@@ -82,3 +94,41 @@ def _check_is_report(title: str | None, doc: Document, *, has_tables: bool) -> N
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+@dataclass(slots=True)
+class Parsed:
+    reports: list[tuple[ObjectRef, Report]]
+    quarantined: list[Quarantined]
+    skipped: list[str]
+    timings: Timings
+    curated: Curated | None = None
+
+
+def parse(fetched: Fetched, settings: Settings) -> Parsed:
+    from tasks.isolation import parse_bounded
+
+    start = time.perf_counter()
+    reports: list[tuple[ObjectRef, Report]] = []
+    quarantined = list(fetched.quarantined)
+    for obj in fetched.objects:
+        assert obj.data is not None
+        try:
+            report = parse_bounded(obj.data, obj.ref.key, settings)
+        except ParseError as exc:
+            quarantined.append(Quarantined(obj.ref, "parse", exc.code, exc.reason))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
+            reason = f"parser crashed: {type(exc).__name__}: {exc}"
+            quarantined.append(Quarantined(obj.ref, "parse", "parser_error", reason))
+        else:
+            reports.append((obj.ref, report))
+    fetched.timings.add("parse", start)
+    log.info(
+        "parse: %d report(s) read, %d quarantined in %.2f s",
+        len(reports),
+        len(quarantined) - len(fetched.quarantined),
+        fetched.timings.seconds["parse"],
+    )
+    for q in quarantined[len(fetched.quarantined) :]:
+        log.info("parse: quarantined %s: %s: %s", q.ref.key, q.code, q.reason)
+    return Parsed(reports, quarantined, fetched.skipped, fetched.timings, fetched.curated)

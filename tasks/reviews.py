@@ -33,34 +33,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
+from govreports.contract.tables import REVIEWS
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
+    from govreports.contract.models import Report
     from govreports.settings import Settings
-    from tasks.models import Report
-    from tasks.publish import Curated
+    from tasks.delta import Curated
 
 Action = Literal["accept", "correct", "reject"]
 ACTIONS: tuple[Action, ...] = ("accept", "correct", "reject")
-
-REVIEWS = pa.schema(
-    [
-        ("review_id", pa.string()),
-        ("action", pa.string()),  # accept | correct | reject
-        ("key", pa.string()),  # the raw object reviewed
-        ("etag", pa.string()),  # ... at this version
-        ("report_id", pa.string()),  # sha256 of its bytes; null if it never parsed
-        ("table", pa.string()),  # correct: the fact's key
-        ("row", pa.string()),
-        ("column", pa.string()),
-        ("value", pa.float64()),  # correct: the maintainer's value
-        ("stated_value", pa.float64()),  # correct: what the report was read as (null: absent)
-        ("reason", pa.string()),
-        ("reviewer", pa.string()),
-        ("at", pa.timestamp("us", tz="UTC")),
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +154,7 @@ def _number(value: float) -> int | float:
 
 def apply_corrections(report: Report, corrections: Sequence[Review]) -> Report:
     """The report with the maintainers' values in place of the stated ones, each noted."""
-    from tasks.models import Fact
+    from govreports.contract.models import Fact
 
     if not corrections:
         return report
@@ -263,25 +247,31 @@ def record_and_apply(settings: Settings, review: Review) -> dict[str, Any]:
     Returns the run's summary.
     """
     from expectations.reviews import problems
-    from tasks import stages
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     found = problems(review_rows([review]).to_pandas())
     if found:
         raise ReviewError("the decision breaks the reviews contract: " + "; ".join(found))
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.record_review(review)
-    return revalidate(settings, [review.key], f"review-{review.review_id[:12]}", stages)
+    return revalidate(settings, [review.key], f"review-{review.review_id[:12]}")
 
 
-def revalidate(settings: Settings, keys: Sequence[str], run_id: str, stages: Any) -> dict[str, Any]:
+def revalidate(settings: Settings, keys: Sequence[str], run_id: str) -> dict[str, Any]:
     """Run the objects through the pipeline again, whether or not they have an outcome."""
-    fetched = stages.fetch(settings, list(keys), force=True)
-    parsed = stages.parse(fetched, settings)
-    validated = stages.validate(settings, parsed)
-    published = stages.publish(settings, validated, run_id, force=True)
-    stages.quality_report(settings, published, run_id)
+    # Imported here: the validate stage applies this module's decisions.
+    from tasks.fetch import fetch
+    from tasks.parse import parse
+    from tasks.publish import publish
+    from tasks.quality.report import quality_report
+    from tasks.validate import validate
+
+    fetched = fetch(settings, list(keys), force=True)
+    parsed = parse(fetched, settings)
+    validated = validate(settings, parsed)
+    published = publish(settings, validated, run_id, force=True)
+    quality_report(settings, published, run_id)
     summary: dict[str, Any] = published.summary()
     return summary
 

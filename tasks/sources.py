@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote_plus
 
-from tasks.fetch import ObjectRef
+from tasks.store import ObjectRef
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from mypy_boto3_sqs import SQSClient
 
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
 log = logging.getLogger(__name__)
 

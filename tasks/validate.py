@@ -1,5 +1,8 @@
-"""Validate a batch of parsed reports: rule results per report and a verdict per report.
+"""The validate stage: rule results per report and a verdict per report.
 
+``validate`` is the stage (maintainers' reviews applied first, Great Expectations one batch
+at a time per process, the report the validator fails on isolated); ``validate_batch`` runs
+the suites.
 The batch is validated as one frame per table (see ``expectations/``): the reports
 frame, the facts frame, one rule frame holding the report-level and the fact rule
 instances of the whole batch, and finally the rule_results frame that this function
@@ -17,8 +20,10 @@ any critical failure → ``quarantine`` (with reasons); else any consistency fai
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -34,19 +39,30 @@ from expectations._suite import (
     run_column_checks,
     run_rule_frame,
 )
-from tasks.models import Report
+from govreports.contract.models import Report
+from govreports.contract.reasons import critical_reason
+from tasks.batch import Quarantined
+from tasks.delta import Curated
+from tasks.rows import Revalidated, Verdicted
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
     from govreports.settings import Settings
+    from tasks.batch import Timings
+    from tasks.parse import Parsed
+    from tasks.reviews import Decision, Review
+    from tasks.store import ObjectRef
 
 __all__ = [
     "CROSS_YEAR_RULES",
     "SeverityPolicy",
+    "Validated",
     "ValidationResult",
     "ValidationToolError",
     "Verdict",
+    "validate",
     "validate_batch",
     "verdict_of",
 ]
@@ -58,6 +74,8 @@ SHOWN_INSTANCES = 3
 # The rules that compare a report with its agency's earlier year (facts: R8-R11, P10's
 # chain; text: R16). When an earlier year arrives late, these are what change for the later one.
 CROSS_YEAR_RULES = ("R8", "R9", "R10", "R11", "R16", "P10")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -359,3 +377,211 @@ def _verdict(report_id: str, mine: Sequence[_Failure]) -> Verdict:
         warned_rules=tuple(f.rule_id for f in warnings),
         reasons=tuple(reasons),
     )
+
+
+# Great Expectations is not thread-safe: two runs validating at once in one warm worker
+# (concurrency 2) made it raise ValidationToolError ("Unalignable boolean Series") about one
+# time in six. Validation takes one batch at a time per process; the other stages overlap.
+_VALIDATION_LOCK = threading.Lock()
+
+
+@dataclass(slots=True)
+class Validated:
+    items: list[Verdicted]
+    quarantined: list[Quarantined]
+    rule_results: pd.DataFrame | None
+    skipped: list[str]
+    timings: Timings
+    curated: Curated | None = None
+    # Later years already published whose cross-year verdicts this batch changes.
+    revalidated: list[Revalidated] = field(default_factory=list)
+
+
+def validate(settings: Settings, parsed: Parsed) -> Validated:
+    start = time.perf_counter()
+    curated = parsed.curated or Curated.from_settings(settings)
+    quarantined = list(parsed.quarantined)
+    parsed_reports, decisions = _apply_reviews(curated.reviews(), parsed.reports, quarantined)
+    reports = [r for _, r in parsed_reports]
+    pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
+    previous = curated.previous_reports(pairs)
+    with _VALIDATION_LOCK:
+        verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
+        published = [
+            r
+            for r in reports
+            if r.report_id not in broken and verdicts[r.report_id].status != "quarantine"
+        ]
+        revalidated = _revalidate_later(settings, curated, published, previous)
+    items: list[Verdicted] = []
+    for ref, report in parsed_reports:
+        if report.report_id in broken:
+            reason = f"the validator failed on this report: {broken[report.report_id]}"
+            quarantined.append(Quarantined(ref, "validate", "validator_error", reason))
+            continue
+        verdict = verdicts[report.report_id]
+        if verdict.status == "quarantine":
+            reason = critical_reason(verdict.reasons)
+            quarantined.append(
+                Quarantined(ref, "validate", "critical", reason, tuple(verdict.failed_rules))
+            )
+        else:
+            decision = decisions[report.report_id]
+            review_status = decision.status
+            if decision.accepted and set(verdict.failed_rules) & set(settings.unacceptable_rules):
+                # Accepted before, incomplete now: the acceptance cannot let it into clean.
+                review_status = "corrected" if decision.corrections else None
+            items.append(
+                Verdicted(
+                    report,
+                    ref,
+                    verdict.status,
+                    tuple(verdict.failed_rules),
+                    tuple(verdict.warned_rules),
+                    review_status,
+                    tuple(decision.review_ids),
+                )
+            )
+    parsed.timings.add("validate", start)
+    statuses = [it.status for it in items]
+    log.info(
+        "validate: pass %d, warn %d, fail %d, quarantined %d (%d with review decisions) in %.2f s",
+        statuses.count("pass"),
+        statuses.count("warn"),
+        statuses.count("fail"),
+        len(quarantined) - len(parsed.quarantined),
+        sum(1 for it in items if it.review_ids),
+        parsed.timings.seconds["validate"],
+    )
+    return Validated(
+        items, quarantined, rule_results, parsed.skipped, parsed.timings, curated, revalidated
+    )
+
+
+def _revalidate_later(
+    settings: Settings,
+    curated: Curated,
+    reports: Sequence[Report],
+    previous: Mapping[tuple[str, int], Report],
+) -> list[Revalidated]:
+    """Published next years of the batch's agencies, their cross-year rules checked again.
+
+    Upload order must not decide a verdict: when year Y arrives after Y+1 was published,
+    Y+1's cross-year rules (CROSS_YEAR_RULES) are recomputed against Y. Only those rules
+    are taken from the recomputation (the report is rebuilt from the tables: its facts and
+    text are whole, its other metadata is not); its other rule results stay as stored.
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from govreports.contract.tables import RULE_RESULTS
+    from tasks.rows import rule_result_rows
+
+    batch = {(r.agency, r.report_year): r for r in reports if r.agency and r.report_year}
+    wanted = {(a, y + 1) for a, y in batch} - set(batch)
+    later = curated.reports_at(wanted)
+    if not later:
+        return []
+    history = {**previous, **batch}
+    rebuilt = [report for report, _ in later.values()]
+    result = validate_batch(rebuilt, history, policy=SeverityPolicy.from_settings(settings))
+    fresh = result.rule_results[result.rule_results["rule_id"].isin(CROSS_YEAR_RULES)]
+    ids = sorted(r.report_id for r in rebuilt)
+    years = sorted({int(y) for _, y in later})
+    where = pc.field("report_year").isin(years) & pc.field("report_id").isin(ids)
+    stored = curated.read("rule_results", None, where).to_pandas()
+    kept = stored[~stored["rule_id"].isin(CROSS_YEAR_RULES)]
+    out: list[Revalidated] = []
+    for (_, year), (report, row) in sorted(later.items()):
+        rid = report.report_id
+        mine = pd.concat(
+            [
+                kept[kept["report_id"] == rid].drop(columns=["report_year"]),
+                fresh[fresh["report_id"] == rid],
+            ],
+            ignore_index=True,
+        )
+        verdict = verdict_of(rid, mine)
+        # A published report stays published: a cross-year rule made critical by policy
+        # fails it (quarantine is for objects that never became reports).
+        after = "fail" if verdict.status == "quarantine" else verdict.status
+        before = str(row.get("quality_status"))
+        table = (
+            rule_result_rows(mine, {rid: year}) if not mine.empty else RULE_RESULTS.empty_table()
+        )
+        out.append(
+            Revalidated(
+                rid,
+                year,
+                str(row.get("key")),
+                before,
+                after,
+                verdict.failed_rules,
+                verdict.warned_rules,
+                table,
+            )
+        )
+    return out
+
+
+def _apply_reviews(
+    reviews: Sequence[Review],
+    reports: Sequence[tuple[ObjectRef, Report]],
+    quarantined: list[Quarantined],
+) -> tuple[list[tuple[ObjectRef, Report]], dict[str, Decision]]:
+    """Maintainers' decisions before the rules run: rejections quarantine, corrections apply."""
+    from tasks.reviews import apply_corrections, decide
+
+    kept: list[tuple[ObjectRef, Report]] = []
+    decisions: dict[str, Decision] = {}
+    for ref, report in reports:
+        decision = decide(reviews, report.report_id, ref.key, ref.etag)
+        if decision.rejected:
+            r = decision.rejected
+            who = f"{r.reviewer} on {r.at:%Y-%m-%d} (review {r.review_id[:8]})"
+            reason = f"rejected by {who}: {r.reason}"
+            quarantined.append(Quarantined(ref, "review", "rejected", reason))
+            continue
+        kept.append((ref, apply_corrections(report, decision.corrections)))
+        decisions[report.report_id] = decision
+    return kept, decisions
+
+
+def _validate_all(
+    validate_batch: Any, reports: list[Report], previous: Any
+) -> tuple[dict[str, Any], pd.DataFrame | None, dict[str, str]]:
+    """Validate the batch; if the validator itself fails, find the report(s) it fails on.
+
+    One report that makes the tool crash must not keep the rest of the batch (and every
+    later redo of it) from an outcome: on a batch failure each report is validated alone,
+    and those that still fail come back in ``broken`` (report_id -> error) for quarantine.
+    When every report of a batch fails alone too, the tool is broken, not the documents:
+    the error is raised and the run is redone later.
+    """
+    import pandas as pd
+
+    try:
+        result = validate_batch(reports, previous)
+    except Exception as exc:
+        if not reports:
+            raise
+        failure: Exception = exc
+    else:
+        return result.verdicts, result.rule_results, {}
+    verdicts: dict[str, Any] = {}
+    frames: list[pd.DataFrame] = []
+    broken: dict[str, str] = {}
+    for report in reports:
+        try:
+            one = validate_batch([report], previous)
+        except Exception as exc:  # noqa: BLE001 - isolate the report the tool fails on
+            broken[report.report_id] = f"{type(exc).__name__}: {exc}"[:500]
+        else:
+            verdicts.update(one.verdicts)
+            if one.rule_results is not None and not one.rule_results.empty:
+                frames.append(one.rule_results)
+    if len(broken) == len({r.report_id for r in reports}) > 1:
+        # Every report fails: the tool is broken, not the documents. Fail the run; it is redone.
+        raise failure
+    rule_results = pd.concat(frames, ignore_index=True) if frames else None
+    return verdicts, rule_results, broken

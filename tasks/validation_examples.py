@@ -11,8 +11,8 @@ import dataclasses
 import random
 from typing import TYPE_CHECKING
 
-from tasks.models import Fact, Report
-from tasks.vocabulary import APPLICANT_COLUMNS, OUTCOME_ROWS_2019
+from govreports.contract.models import Fact, Report
+from govreports.contract.vocabulary import APPLICANT_COLUMNS, OUTCOME_ROWS_2019
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET, Server, start_s3
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, Server, start_s3
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,7 +38,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def settings(s3_server: Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings for a fresh bucket on the test S3 server, also seen by ``get_settings()``."""
     from govreports import settings as settings_module
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
     bucket = f"test-{uuid.uuid4().hex[:12]}"
     env = {

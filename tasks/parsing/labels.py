@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.vocabulary import APPLICATION_COLUMNS
+from govreports.contract.vocabulary import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

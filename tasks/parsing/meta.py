@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tasks.models import Format, MetaSource, Region
+from govreports.contract.models import Format, MetaSource, Region
 from tasks.parsing.document import Document
 
 _NUMERAL = "一二三四五六七八九十"

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.models import Fact
-from tasks.parsing.numbers import to_float, to_int
+from govreports.contract.models import Fact
+from govreports.contract.numbers import to_float, to_int
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

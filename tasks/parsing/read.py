@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from tasks.models import ParseError
+from govreports.contract.models import ParseError
 from tasks.parsing.document import Document, Table, TableRow
 
 if TYPE_CHECKING:

@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tasks.models import Fact, Format
+from govreports.contract.models import Fact, Format
+from govreports.contract.numbers import to_float, to_int
+from govreports.contract.vocabulary import REVIEW_COLUMNS, REVIEW_ROWS
 from tasks.parsing.labels import (
     APPLICANT_COLUMNS,
     APPLICATION_LABELS,
@@ -36,7 +38,6 @@ from tasks.parsing.labels import (
     UNMAPPED,
     LabelSet,
 )
-from tasks.parsing.numbers import to_float, to_int
 from tasks.parsing.tables_cells import facts_from_cells
 from tasks.parsing.tables_rules import (
     APPLICATION_RULES,
@@ -46,7 +47,6 @@ from tasks.parsing.tables_rules import (
     check,
 )
 from tasks.parsing.tables_split import Block, Cell, SplitResult, chunk_of, split_run
-from tasks.vocabulary import REVIEW_COLUMNS, REVIEW_ROWS
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Document

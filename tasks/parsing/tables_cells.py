@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tasks.models import Fact, Format
+from govreports.contract.models import Fact, Format
+from govreports.contract.numbers import to_float, to_int
 from tasks.parsing.labels import (
     APPLICANT_COLUMN_LABELS,
     APPLICANT_GROUP_HEADERS,
@@ -33,7 +34,6 @@ from tasks.parsing.labels import (
     UNMAPPED,
     LabelSet,
 )
-from tasks.parsing.numbers import to_float, to_int
 
 if TYPE_CHECKING:
     from tasks.parsing.document import Table, TableRow

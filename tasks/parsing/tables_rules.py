@@ -11,13 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from govreports.contract.vocabulary import (
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    OUTCOME_ROWS_2019,
+    REVIEW_COLUMNS,
+)
 from tasks.parsing.labels import APPLICANT_COLUMNS
-from tasks.vocabulary import OTHER_ROWS_2019, OTHER_ROWS_2021, OUTCOME_ROWS_2019, REVIEW_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from tasks.models import Fact
+    from govreports.contract.models import Fact
 
 CellKey = tuple[str, str, str]
 

@@ -15,8 +15,8 @@ from faults_support import ChaosProxy, check_invariant, upstream_of, use_setting
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from govreports.runtime import Server
     from govreports.settings import Settings
+    from govreports_cli.runtime import Server
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pytest
 
-    from govreports.runtime import Server
     from govreports.settings import Settings
+    from govreports_cli.runtime import Server
 
 _LINGER_RESET = (1).to_bytes(4, "little") + (0).to_bytes(4, "little")
 _REQUEST_LINE = re.compile(rb"(GET|PUT|POST|HEAD|DELETE) (/\S*) HTTP/1\.[01]\r\n")
@@ -148,7 +148,7 @@ def use_settings(
 ) -> Settings:
     """Point ``get_settings()`` (this process) at ``endpoint`` with a fresh bucket."""
     from govreports import settings as settings_module
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
     env = {
         "GOVREPORTS_S3_ENDPOINT_URL": endpoint,
@@ -176,7 +176,7 @@ def check_invariant(curated: object) -> dict[str, int]:
     from collections import Counter
 
     from tasks.audit import audit
-    from tasks.publish import Curated
+    from tasks.delta import Curated
 
     assert isinstance(curated, Curated)
     result = audit(curated)

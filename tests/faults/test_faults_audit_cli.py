@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.cli import main
+from govreports_cli.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +28,7 @@ def test_audit_exit_codes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from flows.ingest import ingest
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
     store = S3ObjectStore.from_settings(fault_settings)
     good = (corpus_dir / "reports" / "pre2019_pingtan_2018.txt").read_bytes()

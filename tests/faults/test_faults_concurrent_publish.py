@@ -65,8 +65,8 @@ def test_two_runs_publish_at_once(
 
 
 def _race(settings: Settings, chaos_proxy: ChaosProxy, corpus_dir: Path, ingest: Any) -> None:
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.ensure_tables()
@@ -119,21 +119,23 @@ def test_two_runs_validate_at_once(fault_settings: Settings, corpus_dir: Path) -
     """Found by the Prefect-restart test: the warm worker runs two flow runs in threads, and
     GX raised ValidationToolError ("Unalignable boolean Series") when both validated at once,
     about one time in six; a good report then failed its run, or was quarantined."""
-    from tasks import stages
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks import fetch as fetch_stage
+    from tasks import parse as parse_stage
+    from tasks import validate as validate_stage
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     Curated(fault_settings, S3ObjectStore.from_settings(fault_settings)).ensure_tables()
     store = S3ObjectStore.from_settings(fault_settings)
     parsed = []
     for name in ("2021fmt_pingtan_2024.txt", "pre2019_pingtan_2015.txt"):
         store.put(f"raw/{name}", (corpus_dir / "reports" / name).read_bytes())
-        fetched = stages.fetch(fault_settings, [f"raw/{name}"])
-        parsed.append(stages.parse(fetched, fault_settings))
+        fetched = fetch_stage.fetch(fault_settings, [f"raw/{name}"])
+        parsed.append(parse_stage.parse(fetched, fault_settings))
     outcomes: list[tuple[int, list[str]]] = []
 
-    def validate(p: stages.Parsed) -> None:
-        v = stages.validate(fault_settings, p)
+    def validate(p: parse_stage.Parsed) -> None:
+        v = validate_stage.validate(fault_settings, p)
         outcomes.append((len(v.items), [f"{q.code}: {q.reason}" for q in v.quarantined]))
 
     for _ in range(4):

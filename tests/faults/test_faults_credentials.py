@@ -45,7 +45,7 @@ def test_the_secret_key_is_nowhere(  # noqa: PLR0917
     )
 
     from flows.ingest import ingest
-    from tasks.fetch import S3ObjectStore
+    from tasks.store import S3ObjectStore
 
     secret = f"SECRET-{uuid.uuid4().hex}"
     settings = settings_for(

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from govreports.runtime import Server
     from govreports.settings import Settings
-    from tasks.publish import Curated
+    from govreports_cli.runtime import Server
+    from tasks.delta import Curated
 
 pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
 
@@ -203,8 +203,8 @@ class Batch:
 def batch(s3_server: Server, prefect_api: str, corpus_dir: Path) -> Iterator[Batch]:
     from flows.ingest import ingest
     from govreports.settings import get_settings
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     proxy = ChaosProxy(upstream_of(s3_server)).start()
     with pytest.MonkeyPatch.context() as mp:
@@ -280,8 +280,8 @@ def test_a_report_the_validator_crashes_on_does_not_sink_the_batch(
     (If validation learns to handle that report, it gets a normal outcome; the promise holds.)
     """
     from flows.ingest import ingest
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     curated = Curated(fault_settings, S3ObjectStore.from_settings(fault_settings))
     curated.ensure_tables()
@@ -309,9 +309,11 @@ def test_a_validator_crash_on_one_report_quarantines_only_that_one(
     and the other side of it: when the tool fails on every report, the run fails (and is redone)
     instead of quarantining good documents."""
     import tasks.validate
-    from tasks import stages
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks import fetch as fetch_stage
+    from tasks import parse as parse_stage
+    from tasks import validate as validate_stage
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     real = tasks.validate.validate_batch
     curated = Curated(fault_settings, S3ObjectStore.from_settings(fault_settings))
@@ -326,8 +328,10 @@ def test_a_validator_crash_on_one_report_quarantines_only_that_one(
         return real(reports, previous, **kw)
 
     monkeypatch.setattr(tasks.validate, "validate_batch", crashes_on_2012)
-    parsed = stages.parse(stages.fetch(fault_settings, [f"raw/{n}" for n in names]), fault_settings)
-    validated = stages.validate(fault_settings, parsed)
+    parsed = parse_stage.parse(
+        fetch_stage.fetch(fault_settings, [f"raw/{n}" for n in names]), fault_settings
+    )
+    validated = validate_stage.validate(fault_settings, parsed)
     assert [it.ref.key for it in validated.items] == ["raw/2021fmt_pingtan_2023.txt"]
     [q] = validated.quarantined
     assert (q.ref.key, q.stage, q.code) == (
@@ -342,4 +346,4 @@ def test_a_validator_crash_on_one_report_quarantines_only_that_one(
 
     monkeypatch.setattr(tasks.validate, "validate_batch", always_crashes)
     with pytest.raises(RuntimeError, match="not installed"):
-        stages.validate(fault_settings, parsed)
+        validate_stage.validate(fault_settings, parsed)

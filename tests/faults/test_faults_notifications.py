@@ -24,14 +24,14 @@ from urllib.parse import quote_plus
 import pytest
 from faults_support import ChaosProxy, check_invariant
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from govreports.runtime import Server
     from govreports.settings import Settings
-    from tasks.publish import Curated
+    from govreports_cli.runtime import Server
+    from tasks.delta import Curated
 
 pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
 
@@ -54,8 +54,8 @@ def _event(bucket: str, key: str, etag: str, size: int) -> str:
 
 
 def _curated(settings: Settings) -> Curated:
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.ensure_tables()
@@ -83,8 +83,8 @@ def test_duplicate_late_and_missing_notifications(
     from flows.reconcile import reconcile
     from flows.watcher import Watcher, deployment_launcher
     from flows.worker import WarmWorker
-    from tasks.fetch import aws_client_kwargs
     from tasks.sources import SqsSource
+    from tasks.store import aws_client_kwargs
 
     settings = fault_settings
     curated = _curated(settings)
@@ -184,13 +184,16 @@ print("SUMMARY " + json.dumps(ingest(json.loads(sys.argv[1]))), flush=True)
     "stages": """
 import json, sys
 from govreports.settings import get_settings
-from tasks import stages
+from tasks import fetch as fetch_stage
+from tasks import parse as parse_stage
+from tasks import publish as publish_stage
+from tasks import validate as validate_stage
 import great_expectations
 s = get_settings()
 print("READY", flush=True)
 sys.stdin.readline()
-v = stages.validate(s, stages.parse(stages.fetch(s, json.loads(sys.argv[1])), s))
-print("SUMMARY " + json.dumps(stages.publish(s, v, "run-a").summary()), flush=True)
+v = validate_stage.validate(s, parse_stage.parse(fetch_stage.fetch(s, json.loads(sys.argv[1])), s))
+print("SUMMARY " + json.dumps(publish_stage.publish(s, v, "run-a").summary()), flush=True)
 """,
 }
 

@@ -1,6 +1,6 @@
 """The Prefect server restarts while ingest runs are queued; a warm worker rides it out.
 
-A real Prefect server (``govreports.runtime.start_prefect``, SQLite in a temporary home) on a
+A real Prefect server (``govreports_cli.runtime.start_prefect``, SQLite in a temporary home) on a
 fixed port; the ingest deployment applied; a ``govreports worker`` process polling it; two
 ingest runs queued (scheduled a few seconds ahead, so they are still queued when the server
 goes). The server is stopped (SIGTERM) and started again on the same port and database. The
@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 import pytest
 from faults_support import ChaosProxy, check_invariant
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET, free_port, prefect_env, start_prefect
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, free_port, prefect_env, start_prefect
 
 if TYPE_CHECKING:
-    from govreports.runtime import Server
     from govreports.settings import Settings
+    from govreports_cli.runtime import Server
 
 pytestmark = [
     pytest.mark.prefect,
@@ -48,8 +48,8 @@ def test_queued_runs_survive_a_server_restart(
 
     from flows.deployments import apply_all
     from tasks.audit import audit
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     settings = fault_settings
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
@@ -81,7 +81,7 @@ def test_queued_runs_survive_a_server_restart(
                 "GOVREPORTS_DATA_DOCS": "false",
             }
             worker = subprocess.Popen(
-                [sys.executable, "-m", "govreports.cli", "worker"],
+                [sys.executable, "-m", "govreports_cli.cli", "worker"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from faults_support import ChaosProxy, check_invariant, upstream_of
 
-from govreports.runtime import free_port, start_s3
+from govreports_cli.runtime import free_port, start_s3
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,8 +44,8 @@ OUTAGE_SECONDS = 3.0
 
 
 def _upload(settings: Settings, corpus_dir: Path) -> tuple[Any, list[str]]:
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.ensure_tables()

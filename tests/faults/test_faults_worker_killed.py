@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 import pytest
 from faults_support import ChaosProxy, check_invariant
 
-from govreports.runtime import LOCAL_KEY, LOCAL_SECRET
+from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from govreports.settings import Settings
-    from tasks.publish import Curated
+    from tasks.delta import Curated
 
 pytestmark = [
     pytest.mark.prefect,
@@ -70,8 +70,8 @@ def test_worker_killed_between_commits(
 ) -> None:
     from flows.reconcile import reconcile
     from tasks.audit import audit
-    from tasks.fetch import S3ObjectStore
-    from tasks.publish import Curated
+    from tasks.delta import Curated
+    from tasks.store import S3ObjectStore
 
     settings = settings_for(chaos_proxy.url)
     curated = Curated(settings, S3ObjectStore.from_settings(settings))

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports import samples
-from govreports.samples.truth import FORMAT_YEARS
+from govreports_cli import samples
+from govreports_cli.samples.truth import FORMAT_YEARS
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -91,7 +91,7 @@ def test_cli_backfill_on_one_shared_local_cluster(
 ) -> None:
     """Batches as large as the Dask threshold: one LocalCluster serves every batch."""
     from govreports import settings as settings_module
-    from govreports.cli import main
+    from govreports_cli.cli import main
 
     monkeypatch.setenv("GOVREPORTS_DASK_MIN_OBJECTS", "4")
     monkeypatch.setenv("GOVREPORTS_DASK_CHUNK_OBJECTS", "2")

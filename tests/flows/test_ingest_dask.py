@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from govreports import samples
-from govreports.samples.regions import pick_agency
-from govreports.samples.truth import FORMAT_YEARS
+from govreports_cli import samples
+from govreports_cli.samples.regions import pick_agency
+from govreports_cli.samples.truth import FORMAT_YEARS
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore, aws_client_kwargs
-from tasks.publish import Curated
+from tasks.delta import Curated
 from tasks.sources import PollSource, Source, SqsSource
+from tasks.store import S3ObjectStore, aws_client_kwargs
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,7 +34,7 @@ def make_source(kind: str, settings: Settings, store: S3ObjectStore) -> Source:
         return PollSource(store, settings.raw_prefix, "state/cursor.json")
     import boto3
 
-    from govreports.infra import apply_s3_events
+    from govreports_cli.infra import apply_s3_events
 
     sqs = boto3.client("sqs", **aws_client_kwargs(settings))
     url = apply_s3_events(store.client, sqs, settings.bucket, f"{settings.bucket}-uploads")

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.curated import TABLES
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from govreports.contract.tables import TABLES
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings

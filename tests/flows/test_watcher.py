@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from flows.watcher import Watcher, idempotency_key
-from tasks.fetch import ObjectRef
 from tasks.sources import Arrival
+from tasks.store import ObjectRef
 
 
 @dataclass

@@ -107,7 +107,7 @@ def test_settings_name_real_settings_and_the_dask_scheduler_service() -> None:
 
 
 def test_the_commands_the_pods_run_exist() -> None:
-    from govreports.cli import COMMANDS
+    from govreports_cli.cli import COMMANDS
 
     objects = _by_kind_and_name()
     for name in ("govreports-watcher", "govreports-worker"):

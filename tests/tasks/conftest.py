@@ -17,8 +17,8 @@ from site_support import download_site, ingest, upload_dataset
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from govreports.runtime import Server
     from govreports.settings import Settings
+    from govreports_cli.runtime import Server
 
 
 @dataclass
@@ -35,8 +35,8 @@ def dataset(
 ) -> Iterator[Dataset]:
     """Real reports + one failing + one broken upload, ingested in one run on a fresh bucket."""
     from govreports import settings as settings_module
-    from govreports.runtime import LOCAL_KEY, LOCAL_SECRET
-    from tasks.fetch import S3ObjectStore
+    from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
+    from tasks.store import S3ObjectStore
 
     with pytest.MonkeyPatch.context() as mp:
         for k, v in {

@@ -10,9 +10,13 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from tasks import stages
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks import fetch as fetch_stage
+from tasks import parse as parse_stage
+from tasks import publish as publish_stage
+from tasks import validate as validate_stage
+from tasks.delta import Curated
+from tasks.quality import report as quality_stage
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,7 +34,7 @@ BROKEN_KEY = "raw/empty-upload.txt"
 
 def failing_report() -> bytes:
     """A generated 2019-format report whose 表四 totals do not add up (rule R4)."""
-    from govreports.samples import make_truth, render
+    from govreports_cli.samples import make_truth, render
 
     truth = make_truth(random.Random(2026), fmt="2019", year=2020, violate="R4")
     return render(truth, "html")
@@ -48,11 +52,11 @@ def upload_dataset(settings: Settings, corpus: Path) -> dict[str, bytes]:
 
 def ingest(settings: Settings, keys: list[str], run_id: str, *, force: bool = False) -> str | None:
     """One ingest run without Prefect: the same stage functions the flow's tasks call."""
-    fetched = stages.fetch(settings, keys, force=force)
-    parsed = stages.parse(fetched, settings)
-    validated = stages.validate(settings, parsed)
-    published = stages.publish(settings, validated, run_id, force=force)
-    return stages.quality_report(settings, published, run_id)
+    fetched = fetch_stage.fetch(settings, keys, force=force)
+    parsed = parse_stage.parse(fetched, settings)
+    validated = validate_stage.validate(settings, parsed)
+    published = publish_stage.publish(settings, validated, run_id, force=force)
+    return quality_stage.quality_report(settings, published, run_id)
 
 
 def curated_zone(settings: Settings) -> Curated:

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from govreports.samples.hostile import deep_html, docx_bomb, docx_run_storm, hostile_files
+from govreports.contract.models import ParseError
 from govreports.settings import Settings
+from govreports_cli.samples.hostile import deep_html, docx_bomb, docx_run_storm, hostile_files
 from tasks.isolation import parse_bounded
-from tasks.models import ParseError
 from tasks.parse import parse_document
 
 GOOD = next(c for c in hostile_files(heavy=False) if c.name == "int_beyond_64bit.txt")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pytest
 
-from tasks.curated import FACTS
-from tasks.fetch import S3ObjectStore, delta_storage_options
+from govreports.contract.tables import FACTS
+from tasks.delta import Curated
 from tasks.maintenance import maintain_table
-from tasks.publish import Curated
+from tasks.store import S3ObjectStore, delta_storage_options
 
 if TYPE_CHECKING:
     from govreports.settings import Settings

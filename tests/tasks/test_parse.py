@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.models import ParseError
+from govreports.contract.models import ParseError
 from tasks.parse import parse_document
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from govreports.samples.hostile import HostileFile, hostile_files
-from tasks.models import ParseError
+from govreports.contract.models import ParseError
+from govreports_cli.samples.hostile import HostileFile, hostile_files
 from tasks.parse import parse_document
 
 LIGHT = hostile_files(heavy=False)
@@ -39,7 +39,7 @@ def test_nul_inside_a_value_is_removed_and_the_value_read_as_stated() -> None:
 
 
 def test_traditional_characters_read_like_simplified() -> None:
-    from govreports.samples.hostile import _pipe_text, base_truth
+    from govreports_cli.samples.hostile import _pipe_text, base_truth
 
     case = next(c for c in LIGHT if c.name == "traditional.txt")
     simplified = parse_document(_pipe_text(base_truth()).encode(), "simplified.txt")

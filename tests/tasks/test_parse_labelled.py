@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from govreports import evaluate as ev
-from tasks.models import ParseError, Report
+from govreports.contract.models import ParseError, Report
+from govreports_cli import evaluate as ev
 from tasks.parse import parse_document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.curated import Verdicted
-from tasks.fetch import ObjectRef, S3ObjectStore
-from tasks.models import Fact, Region, Report
-from tasks.publish import Curated, Quarantined
+from govreports.contract.models import Fact, Region, Report
+from tasks.batch import Quarantined
+from tasks.delta import Curated
+from tasks.publish import publish_batch
+from tasks.rows import Verdicted
+from tasks.store import ObjectRef, S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -54,7 +56,7 @@ def rows(curated: Curated, table: str) -> list[dict[str, object]]:
 
 def test_publish_writes_report_facts_and_outcome(curated: Curated) -> None:
     r = report("a")
-    result = curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
+    result = publish_batch(curated, [item(r, "raw/a.txt", "e1")], [], None, "run-1")
 
     assert result.published == ["raw/a.txt"]
     [row] = rows(curated, "reports")
@@ -69,9 +71,9 @@ def test_publish_writes_report_facts_and_outcome(curated: Curated) -> None:
 
 def test_same_bytes_twice_give_one_report(curated: Curated) -> None:
     r = report("a")
-    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
-    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-2")
-    curated.publish([item(r, "raw/copy-of-a.txt", "e1")], [], None, "run-3")
+    publish_batch(curated, [item(r, "raw/a.txt", "e1")], [], None, "run-1")
+    publish_batch(curated, [item(r, "raw/a.txt", "e1")], [], None, "run-2")
+    publish_batch(curated, [item(r, "raw/copy-of-a.txt", "e1")], [], None, "run-3")
 
     assert len(rows(curated, "reports")) == 1
     assert len(rows(curated, "facts")) == 2
@@ -80,8 +82,10 @@ def test_same_bytes_twice_give_one_report(curated: Curated) -> None:
 
 def test_corrected_upload_replaces_rows(curated: Curated) -> None:
     old, new = report("a", received=70), report("a-corrected", received=71)
-    curated.publish([item(old, "raw/a.txt", "e1")], [], None, "run-1")
-    curated.publish([item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=1))], [], None, "run-2")
+    publish_batch(curated, [item(old, "raw/a.txt", "e1")], [], None, "run-1")
+    publish_batch(
+        curated, [item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=1))], [], None, "run-2"
+    )
 
     assert [r["report_id"] for r in rows(curated, "reports")] == [new.report_id]
     assert {f["report_id"] for f in rows(curated, "facts")} == {new.report_id}
@@ -90,8 +94,10 @@ def test_corrected_upload_replaces_rows(curated: Curated) -> None:
 
 def test_older_version_never_overwrites_newer(curated: Curated) -> None:
     old, new = report("v1"), report("v2")
-    curated.publish([item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=5))], [], None, "run-new")
-    result = curated.publish([item(old, "raw/a.txt", "e1", T0)], [], None, "run-late")
+    publish_batch(
+        curated, [item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=5))], [], None, "run-new"
+    )
+    result = publish_batch(curated, [item(old, "raw/a.txt", "e1", T0)], [], None, "run-late")
 
     assert result.superseded == ["raw/a.txt"]
     assert [r["report_id"] for r in rows(curated, "reports")] == [new.report_id]
@@ -99,9 +105,11 @@ def test_older_version_never_overwrites_newer(curated: Curated) -> None:
 
 def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curated) -> None:
     r = report("a")
-    curated.publish([item(r, "raw/a.txt", "e1")], [], None, "run-1")
+    publish_batch(curated, [item(r, "raw/a.txt", "e1")], [], None, "run-1")
     later = ObjectRef("raw/a.txt", "e2", 3, T0 + timedelta(minutes=1))
-    curated.publish([], [Quarantined(later, "parse", "empty", "the file is empty")], None, "run-2")
+    publish_batch(
+        curated, [], [Quarantined(later, "parse", "empty", "the file is empty")], None, "run-2"
+    )
 
     assert rows(curated, "reports") == []
     record = curated.store.get_json("quarantine/a.txt.json")
@@ -113,7 +121,7 @@ def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curat
 def test_clean_holds_only_pass_and_warn_reports(curated: Curated) -> None:
     statuses = {"pass": report("p"), "warn": report("w"), "fail": report("f")}
     items = [Verdicted(r, ObjectRef(f"raw/{s}.txt", s, 1, T0), s) for s, r in statuses.items()]
-    curated.publish(items, [], None, "run-1")
+    publish_batch(curated, items, [], None, "run-1")
 
     assert len(rows(curated, "reports")) == 3
     assert sorted(r["quality_status"] for r in rows(curated, "clean")) == ["pass", "warn"]
@@ -128,7 +136,7 @@ def test_concurrent_publishers_both_land(curated: Curated) -> None:
 
     def run(batch: list[Verdicted]) -> None:
         try:
-            curated.publish(batch, [], None, "run")
+            publish_batch(curated, batch, [], None, "run")
         except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
 
@@ -147,7 +155,7 @@ def test_a_run_s_curated_crosses_a_process_boundary(curated: Curated) -> None:
     """Stage values carry the run's Curated; pickled (the Dask path) it reopens on its settings."""
     import pickle
 
-    curated.publish([item(report("p"), "raw/p.txt", "e1")], [], None, "run-1")
+    publish_batch(curated, [item(report("p"), "raw/p.txt", "e1")], [], None, "run-1")
     assert curated.opens > 0
     copy = pickle.loads(pickle.dumps(curated))
     assert copy.settings == curated.settings

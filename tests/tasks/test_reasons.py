@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tasks.reasons import CODES
+from govreports.contract.reasons import CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 

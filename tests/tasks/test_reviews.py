@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from site_support import BROKEN_KEY, CORPUS_FILES, FAILING_KEY, curated_zone, failing_report, ingest
 
-from govreports.cli import main
-from tasks.fetch import S3ObjectStore
-from tasks.models import Fact, Report
+from govreports.contract.models import Fact, Report
+from govreports_cli.cli import main
+from tasks.quality.site import report_page
 from tasks.reviews import Review, apply_corrections, decide, is_stale
-from tasks.site import report_page
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,7 +168,7 @@ def test_accept_joins_clean_marked_reviewed_and_stays_on_revalidation(
 @pytest.mark.gx
 @pytest.mark.corpus
 def test_correction_changes_the_value_and_the_verdict(ingested: Settings, tmp_path: Path) -> None:
-    from govreports.evaluate import parse_label
+    from govreports_cli.evaluate import parse_label
 
     report = _report(ingested, FAILING_KEY)
     assert report and "R4" in report["failed_rules"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from site_support import BROKEN_KEY, FAILING_KEY, curated_zone
 
-from tasks.site import SiteData, build_site, report_page, run_page, source_excerpt
+from tasks.quality.site import SiteData, build_site, report_page, run_page, source_excerpt
 
 if TYPE_CHECKING:
     from conftest import Dataset

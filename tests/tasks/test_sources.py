@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-from tasks.fetch import S3ObjectStore
 from tasks.sources import PollSource, SqsSource, parse_s3_notification
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings

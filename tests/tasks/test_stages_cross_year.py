@@ -13,16 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tasks import stages
-from tasks.fetch import ObjectRef, S3ObjectStore
-from tasks.publish import Curated
+from tasks import batch
+from tasks import parse as parse_stage
+from tasks import publish as publish_stage
+from tasks import validate as validate_stage
+from tasks.delta import Curated
+from tasks.quality import report as quality_stage
+from tasks.store import ObjectRef, S3ObjectStore
 from tasks.validation_examples import report_2021
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from govreports.contract.models import Report
     from govreports.settings import Settings
-    from tasks.models import Report
 
 pytestmark = [pytest.mark.s3, pytest.mark.gx]
 
@@ -38,18 +42,18 @@ def _reports() -> tuple[Report, Report]:
     return earlier, later
 
 
-def _run(settings: Settings, reports: Sequence[Report], run_id: str) -> stages.Published:
+def _run(settings: Settings, reports: Sequence[Report], run_id: str) -> publish_stage.Published:
     curated = Curated(settings, S3ObjectStore.from_settings(settings))
     curated.ensure_tables()
     now = datetime.now(UTC)
-    parsed = stages.Parsed(
+    parsed = parse_stage.Parsed(
         [(ObjectRef(f"raw/{r.report_year}.txt", r.report_id[:8], 100, now), r) for r in reports],
         [],
         [],
-        stages.Timings(),
+        batch.Timings(),
         curated,
     )
-    return stages.publish(settings, stages.validate(settings, parsed), run_id)
+    return publish_stage.publish(settings, validate_stage.validate(settings, parsed), run_id)
 
 
 def _final(settings: Settings) -> dict[str, Any]:
@@ -105,9 +109,9 @@ def test_same_verdicts_whatever_the_upload_order(fresh: Any) -> None:
     assert (changed["report_year"], changed["before"], changed["after"]) == (2022, "pass", "warn")
     assert "R8" in changed["warned_rules"]
     # The run's page in the quality site says so.
-    from tasks.site import run_page
+    from tasks.quality.site import run_page
 
-    stages.quality_report(reversed_, late, "second")
+    quality_stage.quality_report(reversed_, late, "second")
     store = S3ObjectStore.from_settings(reversed_)
     page = store.read(reversed_.quality_prefix + run_page("second"), 1 << 24).data or b""
     assert "Re-validated by this run (1)" in page.decode()

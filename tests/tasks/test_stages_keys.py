@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.samples import make_truth
-from govreports.samples.render_txt import render_pipe
-from tasks import stages
+from govreports_cli.samples import make_truth
+from govreports_cli.samples.render_txt import render_pipe
+from tasks import recovery
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,13 +45,13 @@ def _report(seed: int) -> bytes:
 def test_every_key_gets_an_outcome_and_copies_inside_the_folder(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from govreports.demo import _copy_out
+    from govreports_cli.demo import _copy_out
 
     store = S3ObjectStore.from_settings(settings)
     for n, key in enumerate(KEYS):
         # Every other one unreadable, so quarantine records are written under these keys too.
         store.put(key, _report(n) if n % 2 == 0 else b"")
-    stages.run_batch(settings, KEYS, "keys-run")
+    recovery.run_batch(settings, KEYS, "keys-run")
     curated = Curated(settings, store)
     outcomes = curated.outcomes()
     assert set(outcomes) == set(KEYS)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.samples import make_truth
-from govreports.samples.render_txt import render_pipe
-from tasks import attempts, stages
+from govreports_cli.samples import make_truth
+from govreports_cli.samples.render_txt import render_pipe
+from tasks import attempts, recovery
 from tasks.audit import audit
-from tasks.fetch import S3ObjectStore
-from tasks.publish import Curated
+from tasks.delta import Curated
+from tasks.store import S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -55,8 +55,8 @@ def test_an_object_failing_alone_becomes_poison_and_the_rest_publish(
     todo = keys
     for run in range(1, settings.poison_after_attempts + 1):
         with pytest.raises(RuntimeError, match="exploded") as raised:
-            stages.run_batch(settings, todo, f"run-{run}")
-        recovered = stages.recover(settings, todo, "publish", raised.value, f"run-{run}")
+            recovery.run_batch(settings, todo, f"run-{run}")
+        recovered = recovery.recover(settings, todo, "publish", raised.value, f"run-{run}")
         done = set(curated.outcomes())
         todo = [k for k in keys if k not in done]
         if run < settings.poison_after_attempts:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from expectations.reports import completeness_rows
-from tasks.models import Fact, Report
-from tasks.site import SiteData, render_report
+from govreports.contract.models import Fact, Report
+from tasks.quality.site import SiteData, render_report
 from tasks.validate import validate_batch
 from tasks.validation_examples import report_2021
 

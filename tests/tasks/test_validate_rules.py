@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.models import Fact, Report
+from govreports.contract.models import Fact, Report
 from tasks.validate import ValidationResult, validate_batch
 from tasks.validation_examples import (
     report_2019,

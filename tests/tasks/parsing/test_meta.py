@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.models import Region
+from govreports.contract.models import Region
 from tasks.parsing.document import Document
 from tasks.parsing.meta import (
     agency_in_title,

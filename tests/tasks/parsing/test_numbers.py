@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.models import Fact
-from tasks.parsing.numbers import CONTRACT_MAX, OUT_OF_RANGE, bound_facts, fits, to_int
+from govreports.contract.models import Fact
+from govreports.contract.numbers import CONTRACT_MAX, OUT_OF_RANGE, bound_facts, fits, to_int
 
 
 @pytest.mark.parametrize(

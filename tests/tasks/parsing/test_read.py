@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tasks.models import ParseError
+from govreports.contract.models import ParseError
 from tasks.parsing.read import decode_text, join_pdf_lines, read_document, split_body_line
 
 CRAWLER = (

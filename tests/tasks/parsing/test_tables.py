@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports import evaluate as ev
+from govreports.contract.vocabulary import REVIEW_COLUMNS
+from govreports_cli import evaluate as ev
 from tasks.parsing.document import Document, Table, TableRow
 from tasks.parsing.read import read_document
 from tasks.parsing.tables import detect_format, extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
-from tasks.vocabulary import REVIEW_COLUMNS
 
 if TYPE_CHECKING:
-    from tasks.models import Fact
+    from govreports.contract.models import Fact
 
 T3 = [Block(7, sums=True)]
 T4 = [Block(5, sums=True)] * 3

@@ -1,0 +1,92 @@
+"""Synthetic annual reports with their ground truth, in every format, layout and file type.
+
+``make_truth`` decides one report (contract fields, consistent tables, prose);
+``render`` writes it in one layout; ``generate`` writes many, each beside its
+``<name>.truth.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import TYPE_CHECKING
+
+from govreports_cli.samples.model import SampleTruth
+from govreports_cli.samples.truth import FORMAT_YEARS, FORMATS, make_truth
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+
+LAYOUTS: tuple[str, ...] = ("txt_pipe", "txt_flat", "txt_gbk", "html", "docx", "pdf")
+EXTENSIONS = {
+    "txt_pipe": "txt",
+    "txt_flat": "txt",
+    "txt_gbk": "txt",
+    "html": "html",
+    "docx": "docx",
+    "pdf": "pdf",
+}
+
+__all__ = ["EXTENSIONS", "FORMATS", "LAYOUTS", "SampleTruth", "generate", "make_truth", "render"]
+
+
+def _renderer(layout: str) -> Callable[[SampleTruth], bytes]:
+    # Imported on demand: python-docx and reportlab cost a noticeable share of a txt-only run.
+    if layout == "txt_pipe":
+        from govreports_cli.samples.render_txt import render_pipe
+
+        return render_pipe
+    if layout == "txt_flat":
+        from govreports_cli.samples.render_txt import render_flat
+
+        return render_flat
+    if layout == "txt_gbk":
+        from govreports_cli.samples.render_txt import render_gbk
+
+        return render_gbk
+    if layout == "html":
+        from govreports_cli.samples.render_html import render_html
+
+        return render_html
+    if layout == "docx":
+        from govreports_cli.samples.render_docx import render_docx
+
+        return render_docx
+    if layout == "pdf":
+        from govreports_cli.samples.render_pdf import render_pdf
+
+        return render_pdf
+    raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+
+
+def render(truth: SampleTruth, layout: str) -> bytes:
+    return _renderer(layout)(truth)
+
+
+def sample_name(index: int, truth: SampleTruth, layout: str) -> str:
+    return f"{index:05d}_{truth.format}_{truth.report_year}_{layout}"
+
+
+def generate(out_dir: Path, n: int, seed: int = 0, layouts: Iterable[str] = LAYOUTS) -> list[Path]:
+    """Write ``n`` samples cycling through layouts × formats; returns the document paths.
+
+    Sample ``i`` depends only on ``(seed, i)``, so the same call writes the same bytes.
+    """
+    chosen = tuple(layouts)
+    renderers = {layout: _renderer(layout) for layout in chosen}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for i in range(n):
+        layout = chosen[i % len(chosen)]
+        fmt = FORMATS[(i // len(chosen)) % len(FORMATS)]
+        rng = random.Random(f"{seed}:{i}")  # noqa: S311 - reproducible test data, not secrets
+        truth = make_truth(rng, fmt=fmt, year=rng.choice(FORMAT_YEARS[fmt]))
+        name = sample_name(i, truth, layout)
+        path = out_dir / f"{name}.{EXTENSIONS[layout]}"
+        path.write_bytes(renderers[layout](truth))
+        (out_dir / f"{name}.truth.json").write_text(
+            json.dumps(truth.to_dict(layout), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        written.append(path)
+    return written

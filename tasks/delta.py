@@ -1,0 +1,383 @@
+"""The Delta gateway: the curated zone's tables (data-contract.md §3) on one S3 endpoint.
+
+Opens, reads, creates and replaces rows of the curated Delta tables, records reviews,
+and says where an object's quarantine record goes. It holds no pipeline logic: the
+publish stage (``tasks.publish``) decides what to write and in which order; fetch,
+validate, the audit, reconcile, backfill and the quality site read through it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from govreports.contract.tables import TABLES
+from tasks.rows import clean_rows
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from govreports.contract.models import Report
+    from govreports.settings import Settings
+    from tasks.reviews import Review
+    from tasks.rows import Revalidated
+    from tasks.store import ObjectStore
+
+
+_MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
+# What the cross-year rules need of an earlier report (not its full text columns' neighbours).
+_PREVIOUS_COLUMNS = [
+    "report_id",
+    "title",
+    "agency",
+    "report_year",
+    "format",
+    "province",
+    "city",
+    "county",
+    "text",
+    "key",
+    "quality_status",
+]
+_FACT_COLUMNS = [
+    "report_id",
+    "table",
+    "row",
+    "column",
+    "value",
+    "unit",
+    "approximate",
+    "raw",
+    "line",
+]
+
+
+def quote_sql(values: Iterable[str]) -> str:
+    """A Delta predicate's IN list of string literals."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(set(values)))
+
+
+class Curated:
+    """The curated zone: Delta tables plus quarantine records, on one S3 endpoint."""
+
+    def __init__(self, settings: Settings, store: ObjectStore) -> None:
+        self.settings = settings
+        self.store = store
+        from tasks.store import delta_storage_options
+
+        self.options = delta_storage_options(settings)
+        self._tables: dict[str, Any] = {}
+        self.opens = 0  # tables opened by this Curated (each once; refreshed after)
+        self.commits = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Curated:
+        """The curated zone of the configured bucket, through the S3 object store."""
+        from tasks.store import S3ObjectStore
+
+        return cls(settings, S3ObjectStore.from_settings(settings))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Stage values cross process boundaries (the Dask path): open tables and the boto3
+        # client do not pickle; the other side gets a fresh Curated on the same settings.
+        return (_curated_from_settings, (self.settings,))
+
+    def uri(self, table: str) -> str:
+        return self.settings.table_uri(table)
+
+    def ensure_tables(self) -> None:
+        from deltalake import DeltaTable
+
+        for spec in TABLES.values():
+            DeltaTable.create(
+                self.uri(spec.name),
+                spec.schema,
+                mode="ignore",
+                partition_by=list(spec.partition_by) or None,
+                storage_options=self.options,
+            )
+
+    def reviews(self) -> list[Review]:
+        """Every maintainer decision on record (a small table, read whole)."""
+        from deltalake.exceptions import TableNotFoundError
+
+        from tasks.reviews import Review
+
+        try:
+            rows = self.read("reviews").to_pylist()
+        except TableNotFoundError:
+            return []
+        return [Review.from_row(r) for r in rows]
+
+    def record_review(self, review: Review) -> None:
+        from deltalake import write_deltalake
+
+        from tasks.reviews import review_rows
+
+        self.ensure_tables()
+        write_deltalake(
+            self.uri("reviews"), review_rows([review]), mode="append", storage_options=self.options
+        )
+
+    def table(self, name: str) -> Any:
+        """The open ``DeltaTable`` of ``name``: opened once per ``Curated``, then refreshed.
+
+        A refresh reads only the log entries since (``update_incremental``), not the table.
+        """
+        from deltalake import DeltaTable
+
+        dt = self._tables.get(name)
+        if dt is None:
+            dt = DeltaTable(self.uri(name), storage_options=self.options)
+            self._tables[name] = dt
+            self.opens += 1
+        else:
+            dt.update_incremental()
+        return dt
+
+    def read(
+        self,
+        table: str,
+        columns: list[str] | None = None,
+        where: pc.Expression | None = None,
+        *,
+        filters: list[Any] | None = None,
+    ) -> pa.Table:
+        """Rows of ``table`` (all, or those matching ``where``), only ``columns``.
+
+        ``columns``: only these (absent ones, from an older schema, are left out).
+        ``where`` (a pyarrow expression) or ``filters`` (DNF tuples) is pushed down:
+        partition terms select the partitions' files, the rest is checked against Parquet
+        statistics before row groups are read.
+        """
+        dt = self.table(table)
+        if columns is not None:
+            have = set(dt.schema().to_arrow().names)
+            columns = [c for c in columns if c in have]
+        if filters is not None:
+            from pyarrow.parquet import filters_to_expression
+
+            expr = filters_to_expression(filters)
+            where = expr if where is None else where & expr
+        return dt.to_pyarrow_dataset().to_table(columns=columns, filter=where)
+
+    def read_located(
+        self, table: str, columns: list[str], where: pc.Expression, locate: list[str]
+    ) -> pa.Table:
+        """``read`` in two passes, for a few rows scattered in big partitions.
+
+        First only the ``locate`` columns (the ones ``where`` tests: ids, agencies; cheap,
+        dictionary-encoded) say which files hold matching rows; then ``columns`` are read
+        from those files alone. A partition's other files are never decoded in full.
+        """
+        dataset = self.table(table).to_pyarrow_dataset()
+        found = dataset.to_table(columns=[*locate, "__filename"], filter=where)
+        paths = set(found["__filename"].to_pylist())
+        parts = [
+            frag.to_table(schema=dataset.schema, columns=columns, filter=where)
+            for frag in dataset.get_fragments()
+            if frag.path in paths
+        ]
+        if not parts:
+            return dataset.schema.empty_table().select(columns)
+        return pa.concat_tables(parts)
+
+    def outcomes(
+        self, keys: Iterable[str] | None = None, *, create: bool = True
+    ) -> dict[str, dict[str, Any]]:
+        """key → its outcome row (the latest processed version of that key).
+
+        With ``keys``, only those keys' rows are read (what a batch needs); without, the
+        whole ledger (the audit). ``create=False``: a reader that must not write (``audit``)
+        gets {} for a new bucket.
+        """
+        from deltalake.exceptions import TableNotFoundError
+
+        where = None
+        if keys is not None:
+            wanted = sorted(set(keys))
+            if not wanted:
+                return {}
+            where = pc.field("key").isin(wanted)
+        try:
+            rows = self.read("outcomes", where=where).to_pylist()
+        except TableNotFoundError:
+            if create:
+                # A new bucket: create the tables once, so every later read and commit finds them.
+                self.ensure_tables()
+            return {}
+        return {r["key"]: r for r in rows}
+
+    def quarantine_key(self, key: str) -> str:
+        """Where an object's quarantine record goes: its key under the quarantine prefix.
+
+        S3 keys stop at 1024 bytes; a raw key near that limit would give a record key the
+        store refuses (and the object would never get an outcome), so those records go under
+        ``_long/`` by a hash of the key instead. The record itself holds the full key.
+        """
+        raw = self.settings.raw_prefix
+        rel = key[len(raw) :] if key.startswith(raw) else key
+        target = f"{self.settings.quarantine_prefix}{rel}.json"
+        if len(target.encode()) <= _MAX_KEY_BYTES:
+            return target
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return f"{self.settings.quarantine_prefix}_long/{digest}.json"
+
+    def still_used(self, report_ids: set[str], batch_keys: set[str]) -> set[str]:
+        """Which of ``report_ids`` an outcome outside the batch still points to."""
+        if not report_ids:
+            return set()
+        where = pc.field("report_id").isin(sorted(report_ids)) & ~pc.field("key").isin(
+            sorted(batch_keys)
+        )
+        return set(self.read("outcomes", ["report_id"], where)["report_id"].to_pylist())
+
+    def existing_report_ids(self, ids: set[str], years: set[int]) -> set[str]:
+        """Which of ``ids`` ``reports`` holds: only the batch's year partitions are read."""
+        if not ids:
+            return set()
+        where = pc.field("report_id").isin(sorted(ids))
+        if years:
+            where = pc.field("report_year").isin(sorted(years)) & where
+        return set(self.read("reports", ["report_id"], where)["report_id"].to_pylist())
+
+    def years_of(self, report_ids: set[str]) -> set[int]:
+        """The partitions of published reports that only their id names (a replaced report).
+
+        Rare (a key re-uploaded with other bytes), and the only read here not bounded by
+        the batch's years: the report_id column of ``reports``, nothing else.
+        """
+        if not report_ids:
+            return set()
+        where = pc.field("report_id").isin(sorted(report_ids))
+        found = self.read("reports", ["report_year"], where)["report_year"].to_pylist()
+        return {int(y) for y in found if y is not None}
+
+    def replace(self, name: str, data: pa.Table, predicate: str) -> None:
+        """Replace the rows matching ``predicate`` by ``data``, in one Delta transaction."""
+        from deltalake import write_deltalake
+
+        spec = TABLES[name]
+        dt = self.table(name)
+        if data.num_rows:
+            write_deltalake(
+                dt,
+                data,
+                mode="overwrite",
+                predicate=predicate,
+                partition_by=list(spec.partition_by) or None,
+                # Tables written before a column was added (review_status) take it on.
+                schema_mode="merge",
+            )
+        else:
+            dt.delete(predicate)
+        self.commits += 1
+
+    def previous_reports(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Report]:
+        """Earlier published reports of the given (agency, year) pairs, for the cross-year rules."""
+        return {pair: report for pair, (report, _) in self.reports_at(pairs).items()}
+
+    def reports_at(
+        self, pairs: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[Report, dict[str, Any]]]:
+        """Published reports at (agency, year), rebuilt with their facts and text, and their row.
+
+        Enough for the cross-year rules (facts, text, format); the row carries what the
+        rebuilt report lacks (key, quality_status, ...)."""
+        from govreports.contract.models import Fact, Region
+        from govreports.contract.models import Report as ReportModel
+
+        wanted = set(pairs)
+        if not wanted:
+            return {}
+        agencies = sorted({a for a, _ in wanted})
+        years = sorted({y for _, y in wanted})
+        # Partition (year) and agency pushed down: only the batch's neighbouring years are read.
+        where = pc.field("report_year").isin(years) & pc.field("agency").isin(agencies)
+        reports = self.read_located(
+            "reports", _PREVIOUS_COLUMNS, where, ["report_year", "agency"]
+        ).to_pylist()
+        hits = {
+            (r["agency"], r["report_year"]): r
+            for r in reports
+            if (r["agency"], r["report_year"]) in wanted
+        }
+        if not hits:
+            return {}
+        ids = sorted({r["report_id"] for r in hits.values()})
+        hit_years = sorted({r["report_year"] for r in hits.values()})
+        where = pc.field("report_year").isin(hit_years) & pc.field("report_id").isin(ids)
+        facts: dict[str, list[Fact]] = {}
+        for f in self.read_located(
+            "facts", _FACT_COLUMNS, where, ["report_year", "report_id"]
+        ).to_pylist():
+            value = f["value"]
+            facts.setdefault(f["report_id"], []).append(
+                Fact(
+                    table=f["table"],
+                    row=f["row"],
+                    column=f["column"],
+                    value=int(value) if float(value).is_integer() else value,
+                    unit=f["unit"],
+                    approximate=bool(f["approximate"]),
+                    raw=f["raw"] or "",
+                    line=f["line"],
+                )
+            )
+        out: dict[tuple[str, int], tuple[Report, dict[str, Any]]] = {}
+        for pair, r in hits.items():
+            out[pair] = (
+                ReportModel(
+                    report_id=r["report_id"],
+                    title=r["title"],
+                    agency=r["agency"],
+                    report_year=r["report_year"],
+                    format=r["format"],
+                    region=Region(r["province"], r["city"], r["county"]),
+                    facts=facts.get(r["report_id"], []),
+                    text=r["text"] or "",
+                ),
+                r,
+            )
+        return out
+
+    def apply_revalidation(self, revalidated: Sequence[Revalidated]) -> None:
+        """Write re-validated verdicts: rule_results, then reports (their status columns), clean.
+
+        Only the batch's later years are touched (partition + id predicates); facts stay.
+        """
+        if not revalidated:
+            return
+        ids = {r.report_id for r in revalidated}
+        years = sorted({r.report_year for r in revalidated})
+        predicate = (
+            f"report_year IN ({', '.join(map(str, years))}) AND report_id IN ({quote_sql(ids)})"
+        )
+        rules = pa.concat_tables([r.rule_results for r in revalidated])
+        self.replace("rule_results", rules, predicate)
+        where = pc.field("report_year").isin(years) & pc.field("report_id").isin(sorted(ids))
+        located = self.read_located(
+            "reports",
+            list(self.table("reports").schema().to_arrow().names),
+            where,
+            ["report_year", "report_id"],
+        )
+        rows = located.to_pylist()
+        by_id = {r.report_id: r for r in revalidated}
+        for row in rows:
+            new = by_id[row["report_id"]]
+            row["quality_status"] = new.after
+            row["failed_rules"] = list(new.failed_rules)
+            row["warned_rules"] = list(new.warned_rules)
+        updated = pa.Table.from_pylist(rows, schema=located.schema)
+        self.replace("reports", updated, predicate)
+        self.replace("clean", clean_rows(updated), predicate)
+
+
+def _curated_from_settings(settings: Settings) -> Curated:
+    from tasks.store import S3ObjectStore
+
+    return Curated(settings, S3ObjectStore.from_settings(settings))

@@ -1,0 +1,80 @@
+"""Write a run's quality report under ``quality/``: the run summary, the trend, the site."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tasks.delta import Curated
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
+    from tasks.publish import Published
+
+
+def quality_report(settings: Settings, published: Published, run_id: str) -> str | None:
+    """Write the run's quality report (HTML + JSON) under the quality prefix; return its URL."""
+    if not published.items and not published.quarantined:
+        return None
+    return write_quality_report(
+        settings, published.curated or Curated.from_settings(settings), published, run_id
+    )
+
+
+def raw_link(settings: Settings, key: str) -> str:
+    """Where a maintainer opens the raw object: a path-style URL, never a signed one."""
+    from urllib.parse import quote
+
+    if settings.s3_endpoint_url:
+        return f"{settings.s3_endpoint_url.rstrip('/')}/{settings.bucket}/{quote(key)}"
+    return f"https://s3.console.aws.amazon.com/s3/object/{settings.bucket}?prefix={quote(key)}"
+
+
+def write_quality_report(settings: Settings, curated: Curated, published: Any, run_id: str) -> str:
+    """Record the run's summary, then refresh the quality site (``site.py``) from the tables.
+
+    ``published`` is the publish stage's result (``tasks.publish.Published``). The overview
+    is rebuilt whole (light columns); pages are rebuilt for this run's reports and the run.
+    Returns the URL of the run's page.
+    """
+    from tasks.quality.site import run_page, write_site
+
+    summary = {
+        "run_id": run_id,
+        "at": published.finished_at.isoformat(),
+        **published.summary(),
+    }
+    prefix = settings.quality_prefix
+    trend_key = f"{prefix}runs.json"
+    trend: list[dict[str, Any]] = (
+        list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
+    )
+    trend = [*trend, summary][-500:]
+    curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
+    curated.store.put_json(trend_key, trend)
+    rules = published.rule_results
+    if settings.data_docs and rules is not None and not rules.empty:
+        # Off by default and not linked from the site (docs/adr/0005-quality-site.md).
+        _upload_data_docs(curated, f"{prefix}data-docs/")
+    report_ids = [it.report.report_id for it in published.items]
+    # Later years whose verdicts this run changed: their pages change too.
+    report_ids += [r.report_id for r in getattr(published, "revalidated", [])]
+    write_site(curated, report_ids=report_ids, run_ids=[run_id], runs=trend)
+    return raw_link(settings, prefix + run_page(run_id))
+
+
+def _upload_data_docs(curated: Curated, prefix: str) -> None:
+    """Build the GX Data Docs site of this process's last validation; upload it under ``prefix``."""
+    import mimetypes
+    import tempfile
+    from pathlib import Path
+
+    from tasks.quality.data_docs import build_data_docs
+
+    with tempfile.TemporaryDirectory(prefix="govreports-docs-") as tmp:
+        site = build_data_docs(Path(tmp)).parent
+        for path in site.rglob("*"):
+            if path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                curated.store.put(
+                    prefix + path.relative_to(site).as_posix(), path.read_bytes(), kind
+                )

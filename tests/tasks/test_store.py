@@ -1,0 +1,51 @@
+"""One contract for both object stores: the S3 one on a real server, the in-memory fake."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tasks.store import MemoryObjectStore, S3ObjectStore
+
+if TYPE_CHECKING:
+    from govreports.settings import Settings
+    from tasks.store import ObjectStore
+
+
+@pytest.fixture(params=["memory", "s3"])
+def store(request: pytest.FixtureRequest) -> ObjectStore:
+    if request.param == "memory":
+        return MemoryObjectStore()
+    settings: Settings = request.getfixturevalue("settings")
+    return S3ObjectStore.from_settings(settings)
+
+
+def test_put_head_read_list_delete(store: ObjectStore) -> None:
+    ref = store.put("raw/a.txt", b"hello")
+    assert ref.size == 5
+    head = store.head("raw/a.txt")
+    assert head is not None
+    assert head.etag == ref.etag
+    got = store.read("raw/a.txt", max_bytes=100)
+    assert (got.data, got.error) == (b"hello", None)
+    store.put("quality/x.json", b"{}")
+    assert [r.key for r in store.list("raw/")] == ["raw/a.txt"]
+    store.delete("raw/a.txt")
+    assert store.head("raw/a.txt") is None
+
+
+def test_read_stops_at_the_limit_and_reports_a_deleted_object(store: ObjectStore) -> None:
+    store.put("raw/big.bin", b"x" * 10)
+    too_large = store.read("raw/big.bin", max_bytes=4)
+    assert too_large.data is None
+    assert too_large.error is not None
+    assert too_large.error.startswith("too_large: ")
+    gone = store.read("raw/never.txt", max_bytes=4)
+    assert (gone.data, gone.error) == (None, "gone: the object was deleted")
+
+
+def test_json_round_trip(store: ObjectStore) -> None:
+    store.put_json("quality/runs.json", [{"run": "r1", "n": 3, "名": "报告"}])
+    assert store.get_json("quality/runs.json") == [{"run": "r1", "n": 3, "名": "报告"}]
+    assert store.get_json("quality/missing.json") is None
