@@ -11,6 +11,7 @@ Rows are found by their label text and never by position. Two inputs are handled
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -72,6 +73,8 @@ _UNKNOWN_ROW = re.compile(
 _MONEY_COLUMNS = {"amount_wan_yuan"}
 _MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
 _MAX_ALTERNATIVES = 4
+# Up to this many combinations of ambiguous rows' readings are all tried against the rules.
+_MAX_JOINT_READINGS = 512
 _NEXT_LABEL_NUMBER = re.compile(r"(?<=\d)[ |]+\d{1,2}[.．、]$")
 _TOKEN = re.compile(r"[^\s|]+")
 _CELL_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -465,15 +468,18 @@ def _resolve(rows: list[_Row], rules: Sequence[Rule]) -> None:
                 row.tie = list(range(len(row.candidates)))
     if not ambiguous:
         return
-    for _ in range(2):
-        for row in ambiguous:
-            scores = []
-            for i in range(len(row.candidates)):
-                row.choice = i
-                scores.append(sum(o.passed for o in check(_cells(rows), rules)))
-            best = max(scores)
-            row.tie = [i for i, s in enumerate(scores) if s == best]
-            row.choice = row.tie[0]
+    if math.prod(len(r.candidates) for r in ambiguous) <= _MAX_JOINT_READINGS:
+        _resolve_jointly(rows, ambiguous, rules)
+    else:
+        for _ in range(2):
+            for row in ambiguous:
+                scores = []
+                for i in range(len(row.candidates)):
+                    row.choice = i
+                    scores.append(sum(o.passed for o in check(_cells(rows), rules)))
+                best = max(scores)
+                row.tie = [i for i, s in enumerate(scores) if s == best]
+                row.choice = row.tie[0]
     # The cross-row sums pick a reading only when they then hold. In a table that breaks them
     # as published, the reading that breaks them least is a guess bent to the sums: such a row
     # is left out, named in a note, rather than recorded with numbers the page may not hold.
@@ -485,6 +491,30 @@ def _resolve(rows: list[_Row], rules: Sequence[Rule]) -> None:
                 f"the digits '{row.run}' have several readings ({readings}) and the table's "
                 f"{'/'.join(sorted(broken))} do not hold for any, so none can be chosen"
             )
+
+
+def _resolve_jointly(rows: list[_Row], ambiguous: list[_Row], rules: Sequence[Rule]) -> None:
+    """Every combination of the ambiguous rows' readings, scored by the rules it satisfies.
+
+    Rows that are only right together (新收, 予以公开 and 总计 each with two readings, R1/R2
+    tying them) are found together; one row at a time would stay at its first reading.
+    """
+    best = -1
+    winners: list[tuple[int, ...]] = []
+    for combo in itertools.product(*(range(len(r.candidates)) for r in ambiguous)):
+        for row, i in zip(ambiguous, combo, strict=True):
+            row.choice = i
+        score = sum(o.passed for o in check(_cells(rows), rules))
+        if score > best:
+            best, winners = score, [combo]
+        elif score == best:
+            winners.append(combo)
+    for k, row in enumerate(ambiguous):
+        row.choice = winners[0][k]
+        row.tie = sorted({w[k] for w in winners})
+        if row.tie[0] != row.choice:
+            row.tie.remove(row.choice)
+            row.tie.insert(0, row.choice)
 
 
 def _cells(rows: list[_Row]) -> dict[CellKey, float]:

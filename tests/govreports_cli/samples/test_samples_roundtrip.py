@@ -52,13 +52,7 @@ def test_parse_recovers_the_truth(layout: str, kind: str, seed: int) -> None:
 # year, no place name, the agency on its own line), each in every file type.
 # Table gaps these generated layouts found (the titles themselves are all read right); strict,
 # so a fix shows as XPASS and must remove its id here.
-_AMBIGUOUS_FLAT = (
-    "a flattened 表三 run with several splits satisfying R1-R3 is split into the wrong cells "
-    "with no 'ambiguous split' note (issue 8 items 2, 3)"
-)
-KNOWN_TABLE_GAPS: dict[str, str] = {
-    "txt_flat-plain": _AMBIGUOUS_FLAT,
-}
+KNOWN_TABLE_GAPS: dict[str, str] = {}
 
 
 def _known(case_id: str) -> list[pytest.MarkDecorator]:

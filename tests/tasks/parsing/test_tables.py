@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from govreports.contract.vocabulary import REVIEW_COLUMNS
+from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS
 from govreports_cli import evaluate as ev
 from tasks.parsing.document import Document, Table, TableRow
 from tasks.parsing.read import read_document
@@ -587,3 +587,35 @@ def test_ambiguous_run_in_a_table_breaking_its_sums_is_left_out_with_a_note() ->
         for n in notes
     )
     assert facts[("applications", "disclosed", "total")].value == 5
+
+
+def test_rows_that_are_only_right_together_are_resolved_together() -> None:
+    """新收, 予以公开 and 总计 each have two R3 readings; only one combination satisfies R1/R2
+    (a row changed alone breaks them either way)."""
+    text = (
+        T3_HEAD.replace("36 2 0 0 1 0 39", "184100023")
+        + "二、上年结转政府信息公开申请数量0003205\n三、本年度办理结果\n"
+        + "（一）予以公开124001017\n（二）部分公开6000006\n（七）总计184001023\n"
+        + "四、结转下年度继续办理0013105\n"
+    )
+    facts, _ = _facts(text, "2021")
+    cols = APPLICATION_COLUMNS
+    assert [facts[("applications", "new_received", c)].value for c in cols] == [
+        18,
+        4,
+        1,
+        0,
+        0,
+        0,
+        23,
+    ]
+    assert [facts[("applications", "disclosed", c)].value for c in cols] == [12, 4, 0, 0, 1, 0, 17]
+    assert [facts[("applications", "outcome_total", c)].value for c in cols] == [
+        18,
+        4,
+        0,
+        0,
+        1,
+        0,
+        23,
+    ]
