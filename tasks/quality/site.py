@@ -48,7 +48,7 @@ COLORS = {
 PAGE_STATUSES = ("warn", "fail")
 # Lines shown either side of a rule's source line.
 CONTEXT_LINES = 3
-# Columns of ``reports`` the overview needs (never ``text``: it is read per page).
+# Columns of ``reports`` the overview needs (never ``text`` or ``notes``: read per page).
 REPORT_COLUMNS = [
     "report_id",
     "title",
@@ -65,7 +65,6 @@ REPORT_COLUMNS = [
     "quality_status",
     "failed_rules",
     "warned_rules",
-    "notes",
 ]
 RULE_COLUMNS = [
     "report_id",
@@ -844,8 +843,14 @@ def load_site_data(
         data.failed = curated.read(
             "rule_results", columns=RULE_COLUMNS, filters=[id_filter, ("passed", "=", False)]
         ).to_pylist()
-        texts = curated.read("reports", columns=["report_id", "text"], filters=[id_filter])
-        data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts.to_pylist()}
+        texts = curated.read(
+            "reports", columns=["report_id", "text", "notes"], filters=[id_filter]
+        ).to_pylist()
+        data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts}
+        notes = {str(r["report_id"]): r["notes"] for r in texts}
+        for report in reports:
+            if str(report["report_id"]) in notes:
+                report["notes"] = notes[str(report["report_id"])]
         data.facts = curated.read("facts", columns=FACT_COLUMNS, filters=[id_filter]).to_pylist()
     return data
 

@@ -195,6 +195,13 @@ def test_correction_changes_the_value_and_the_verdict(ingested: Settings, tmp_pa
     )
     assert fixed["value"] == right and fixed["raw"] == facts["total"]["raw"]
     assert any("corrected to" in n for n in after["notes"])
+    # The page shows the note among the parser's notes (read for the pages only).
+    page = S3ObjectStore.from_settings(ingested).read(
+        ingested.quality_prefix + report_page(report["report_id"]), 1 << 24
+    )
+    assert page.data
+    note = next(n for n in after["notes"] if "corrected to" in n)
+    assert f"<li>{note}</li>".replace("'", "&#x27;") in page.data.decode()
 
     # Exported as a labelled case the parser's evaluation takes in.
     assert main(["review", "export", "--out", str(tmp_path)]) == 0
