@@ -1,23 +1,30 @@
-"""Soak benchmark (not a test): thousands of uploads, some broken, an S3 outage in the middle.
+"""Soak benchmark (not a test): thousands of uploads, 5% hostile, the S3 endpoint stopped and
+restarted, the worker killed.
 
-Runs the embedded default (``govreports_cli.demo.local_pipeline``: local moto S3 server, local
-Prefect server, watcher + warm worker in this process), uploads generated reports plus ~5%
-broken files, freezes the S3 server (SIGSTOP, then SIGCONT: moto keeps its data, the
-clients see a hung server) once during the uploads, and waits until every upload has an
-outcome. Prints uploads, outcomes, duplicates (must be 0) and missing (must be 0), and times.
+Runs the embedded servers (local moto S3 + local Prefect), the watcher in this process and the
+warm worker (``govreports worker``) as a separate process, which the bench SIGKILLs once and
+starts again. The pipeline reaches S3 through a local relay on a fixed port that is stopped
+(listening socket closed, every open connection reset: clients see a stopped server) and
+started again on the same port: moto itself keeps running, because a killed moto loses its
+in-memory bucket, which a real store would not. The uploader (an agency) writes straight to
+the store. 5% of the uploads are hostile files of ``govreports_cli.samples.hostile``, every class.
+Prints uploads, outcomes, duplicates (must be 0), missing (must be 0) and the time to the last
+outcome; reconcile (the scheduled safety net) is run once if the pipeline goes quiet with
+objects left, and both figures are shown.
 
-If some objects still have no outcome when the pipeline goes quiet, the numbers say so and
-the reconcile flow (the scheduled safety net) is run once; both "missing" figures are shown.
-
-    .venv/bin/python benchmarks/soak_bench.py --uploads 1000
+    .venv/bin/python benchmarks/soak_bench.py --uploads 5000
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import signal
+import socket
+import struct
+import subprocess
 import sys
 import tempfile
 import threading
@@ -31,46 +38,87 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def broken_files(folder: Path, n: int) -> list[Path]:
-    """``n`` broken uploads of a few kinds (each with distinct bytes, so distinct objects)."""
-    rng = random.Random(7)
-    kinds = [
-        ("empty", ".txt", lambda i: b""),
-        (
-            "junk",
-            ".txt",
-            lambda i: bytes(rng.randrange(256) for _ in range(3000)) + bytes([i % 256]),
-        ),
-        ("letter", ".txt", lambda i: f"关于第{i}号事项的函\n特此函告。\n".encode()),
-        ("corrupt", ".pdf", lambda i: b"%PDF-1.5\n" + os.urandom(2000)),
-        ("notzip", ".docx", lambda i: b"PK\x03\x04" + os.urandom(500)),
-        ("image", ".html", lambda i: b"\x89PNG\r\n\x1a\n" + os.urandom(300)),
-    ]
+def hostile_uploads(folder: Path, n: int) -> list[Path]:
+    """``n`` hostile files, every class of the generator in turn, each from its own report."""
+    from govreports_cli.samples.hostile import hostile_files
+
     folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(n):
-        name, ext, make = kinds[i % len(kinds)]
-        path = folder / f"broken-{i:04d}-{name}{ext}"
-        path.write_bytes(make(i))
-        out.append(path)
+    out: list[Path] = []
+    seed = 0
+    while len(out) < n:
+        for case in hostile_files(seed, heavy=False):
+            if len(out) == n:
+                break
+            path = folder / f"{seed:04d}-{case.name}"
+            path.write_bytes(case.data)
+            out.append(path)
+        seed += 1
     return out
 
 
-def moto_pid(endpoint: str) -> int:
-    """The embedded S3 server is a child process of this one: find it by its port."""
-    port = endpoint.rsplit(":", 1)[1].strip("/")
-    me = os.getpid()
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+class Relay:
+    """A TCP relay on a fixed loopback port that can be stopped and started again."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.port = 0
+        self._listener: socket.socket | None = None
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        self.port = sock.getsockname()[1]
+        sock.listen(256)
+        self._listener = sock
+        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def stop(self) -> None:
+        """Refuse new connections and reset the open ones."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            conns, self._conns = self._conns, set()
+        for c in conns:
+            with contextlib.suppress(OSError):
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                c.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.upstream, timeout=30)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns |= {client, server}
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         try:
-            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            while data := src.recv(65536):
+                dst.sendall(data)
         except OSError:
-            continue
-        if int(stat[1]) == me and b"moto.server" in cmd and port.encode() in cmd:
-            return int(proc.name)
-    raise RuntimeError(f"no moto server child on port {port}")
+            pass
+        finally:
+            for c in (src, dst):
+                with contextlib.suppress(OSError):
+                    c.close()
+            with self._lock:
+                self._conns -= {src, dst}
 
 
 def wait_for_outcomes(curated: Any, uploads: dict[str, str], timeout: float, quiet: float) -> None:
@@ -141,88 +189,146 @@ def flow_run_states(api_deployment: str) -> Counter[str]:
     return states
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The warm worker as its own process (``govreports worker``), as in production."""
+    exe = Path(sys.executable).with_name("govreports")
+    with log.open("ab") as out:
+        return subprocess.Popen(  # noqa: S603 - our own command
+            [str(exe), "worker", "--concurrency", "2"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def main() -> int:  # noqa: PLR0915
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--uploads", type=int, default=2000, help="total uploads (default 2000)")
-    p.add_argument("--broken", type=float, default=0.05, help="share of broken files (0.05)")
-    p.add_argument("--outage-seconds", type=float, default=5.0, help="S3 frozen this long (5)")
+    p.add_argument("--uploads", type=int, default=5000, help="total uploads (default 5000)")
+    p.add_argument("--hostile", type=float, default=0.05, help="share of hostile files (0.05)")
+    p.add_argument("--outage-seconds", type=float, default=10.0, help="S3 stopped this long")
     p.add_argument("--outage-at", type=float, default=0.5, help="after this share of uploads")
+    p.add_argument("--kill-at", type=float, default=0.3, help="kill the worker after this share")
     p.add_argument("--threads", type=int, default=8, help="uploading threads (8)")
-    p.add_argument("--timeout", type=float, default=1800, help="wait for outcomes at most (s)")
-    p.add_argument("--quiet", type=float, default=90, help="give up after no progress for (s)")
+    p.add_argument("--timeout", type=float, default=3600, help="wait for outcomes at most (s)")
+    p.add_argument("--quiet", type=float, default=120, help="give up after no progress for (s)")
     p.add_argument("--seed", type=int, default=2027)
     args = p.parse_args()
 
-    from govreports_cli.demo import local_pipeline
+    from govreports_cli.runtime import embedded
     from govreports_cli.samples import generate
 
     work = Path(tempfile.mkdtemp(prefix="govreports-soak-"))
-    n_broken = round(args.uploads * args.broken)
+    n_hostile = round(args.uploads * args.hostile)
     t0 = time.perf_counter()
     files = generate(
         work / "good",
-        n=args.uploads - n_broken,
+        n=args.uploads - n_hostile,
         seed=args.seed,
         layouts=("txt_flat", "txt_pipe", "html"),
     )
-    files += broken_files(work / "broken", n_broken)
-    random.Random(args.seed).shuffle(files)  # the broken ones spread through the run
-    print(f"generated {len(files)} files ({n_broken} broken) in {time.perf_counter() - t0:.1f}s")
+    files += hostile_uploads(work / "hostile", n_hostile)
+    random.Random(args.seed).shuffle(files)  # the hostile ones spread through the run
+    print(f"generated {len(files)} files ({n_hostile} hostile) in {time.perf_counter() - t0:.1f}s")
 
     t0 = time.perf_counter()
-    with local_pipeline() as pipe:
+    with embedded() as servers:
+        moto = servers.s3.url
+        relay = Relay(("127.0.0.1", int(moto.rsplit(":", 1)[1])))
+        relay.start()
+        env = {**os.environ, **servers.environment("govreports-soak")}
+        env["GOVREPORTS_S3_ENDPOINT_URL"] = relay.url  # the pipeline goes through the relay
+        env["GOVREPORTS_POLL_INTERVAL_SECONDS"] = "0.25"
+        os.environ.update(env)
+
+        from flows.deployments import apply_all
+        from flows.watcher import Watcher, deployment_launcher, make_source
+        from govreports.settings import get_settings
+        from tasks.delta import Curated
+        from tasks.store import S3ObjectStore
+
+        get_settings.cache_clear()
+        settings = get_settings()
+        agency = S3ObjectStore.from_settings(settings.model_copy(update={"s3_endpoint_url": moto}))
+        agency.ensure_bucket()
+        curated = Curated(settings, S3ObjectStore.from_settings(settings))
+        curated.ensure_tables()
+        apply_all()
+        stop = threading.Event()
+        launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
+        watcher = Watcher.from_settings(settings, make_source(settings), launch)
+        threading.Thread(target=watcher.run, args=(stop,), daemon=True).start()
+        worker_log = work / "worker.log"
+        worker = start_worker(env, worker_log)
         boot = time.perf_counter() - t0
-        print(f"embedded pipeline up in {boot:.1f}s: S3 {pipe.settings.s3_endpoint_url}")
-        pid = moto_pid(pipe.settings.s3_endpoint_url)
+        print(f"servers, watcher and worker up in {boot:.1f}s; S3 {moto} behind {relay.url}")
+
         uploads: dict[str, str] = {}
         lock = threading.Lock()
-        outage_after = int(len(files) * args.outage_at)
-        outage: dict[str, float] = {}
+        events: dict[str, float] = {}
 
         def upload(path: Path) -> None:
-            key = f"{pipe.settings.raw_prefix}{path.parent.name}/{path.name}"
-            ref = pipe.store.put(key, path.read_bytes())
+            key = f"{settings.raw_prefix}{path.parent.name}/{path.name}"
+            ref = agency.put(key, path.read_bytes())
             with lock:
                 uploads[key] = ref.etag
 
-        def freeze() -> None:
-            outage["start"] = time.perf_counter()
-            os.kill(pid, signal.SIGSTOP)
-            print(f"  S3 server (pid {pid}) frozen for {args.outage_seconds:.0f}s")
+        def kill_worker() -> None:
+            nonlocal worker
+            events["kill"] = time.perf_counter()
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            print(f"  worker (pid {worker.pid}) killed (SIGKILL); starting a new one")
+            worker = start_worker(env, worker_log)
+
+        def outage() -> None:
+            events["outage_start"] = time.perf_counter()
+            relay.stop()
+            seconds = args.outage_seconds
+            print(f"  S3 endpoint stopped (refused, connections reset) for {seconds:.0f}s")
             time.sleep(args.outage_seconds)
-            os.kill(pid, signal.SIGCONT)
-            outage["end"] = time.perf_counter()
-            print("  S3 server continued")
+            relay.start()
+            events["outage_end"] = time.perf_counter()
+            print("  S3 endpoint started again on the same port")
 
         first_upload = time.perf_counter()
+        kill_after = int(len(files) * args.kill_at)
+        outage_after = int(len(files) * args.outage_at)
         with ThreadPoolExecutor(args.threads) as pool:
-            list(pool.map(upload, files[:outage_after]))
-            freezer = threading.Thread(target=freeze)
-            freezer.start()
+            list(pool.map(upload, files[:kill_after]))
+            kill_worker()
+            list(pool.map(upload, files[kill_after:outage_after]))
+            stopper = threading.Thread(target=outage)
+            stopper.start()
             list(pool.map(upload, files[outage_after:]))
-        freezer.join()
+        stopper.join()
         upload_seconds = time.perf_counter() - first_upload
         print(f"uploaded {len(uploads)} objects in {upload_seconds:.1f}s")
 
-        wait_for_outcomes(pipe.curated, uploads, args.timeout, args.quiet)
+        wait_for_outcomes(curated, uploads, args.timeout, args.quiet)
         since_first = time.perf_counter() - first_upload
-        before = tally(pipe.curated, uploads)
+        before = tally(curated, uploads)
         reconciled = None
         if before["missing"]:
             from flows.reconcile import reconcile
 
             print(f"{before['missing']} uploads without an outcome: running reconcile once")
             reconciled = reconcile(mode="inline")
-            after = tally(pipe.curated, uploads)
+            wait_for_outcomes(curated, uploads, args.timeout, 30)
+            since_first = time.perf_counter() - first_upload
+            after = tally(curated, uploads)
         else:
             after = before
-        pipe.stop.set()  # stop the watcher and worker before reading the run states
-        time.sleep(1)
-        states = flow_run_states(pipe.settings.ingest_deployment)
+        stop.set()
+        os.killpg(worker.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=30)
+        states = flow_run_states(settings.ingest_deployment)
+        relay.stop()
 
     print()
     print("soak result")
-    print(f"  uploads                 {len(uploads)}  ({n_broken} broken)")
+    print(f"  uploads                 {len(uploads)}  ({n_hostile} hostile)")
     print(
         f"  outcomes                {after['outcomes']}  "
         f"(published {after['published']}, quarantined {after['quarantined']})"
@@ -235,13 +341,15 @@ def main() -> int:  # noqa: PLR0915
         f"  missing                 {after['missing']}"
         + (f"  (before reconcile: {before['missing']})" if reconciled else "")
     )
+    stopped = events.get("outage_end", 0) - events.get("outage_start", 0)
     print(
-        f"  S3 outage               {outage.get('end', 0) - outage.get('start', 0):.1f}s (SIGSTOP)"
+        f"  S3 endpoint stopped     {stopped:.1f}s (connections refused and reset, then restarted)"
     )
+    print(f"  worker killed           once, at {events['kill'] - first_upload:.1f}s (SIGKILL)")
     print(f"  ingest runs             {dict(states)}")
     print(
         f"  times                   boot {boot:.1f}s, uploads {upload_seconds:.1f}s, "
-        f"all outcomes {since_first:.1f}s after the first upload "
+        f"last outcome {since_first:.1f}s after the first upload "
         f"({len(uploads) / since_first:.1f} objects/s)"
     )
     ok = not after["missing"] and not any(v for k, v in after.items() if k.startswith("duplicate"))

@@ -136,7 +136,14 @@ class Watcher:
                 log.exception("starting an ingest run failed; will retry %d objects", len(chunk))
                 return launched
             dupes = [d for a in chunk for d in self.duplicates.get(a.ref.version_id, [])]
-            self.source.ack(chunk + dupes)
+            try:
+                self.source.ack(chunk + dupes)
+            except Exception:
+                # The store stopped (soak: the watcher thread died here). The run is launched;
+                # the next turn launches it again under the same idempotency key (Prefect
+                # keeps the one run) and acknowledges then.
+                log.exception("acknowledging %d objects failed; retrying next turn", len(chunk))
+                return launched
             for a in chunk:
                 self.pending.pop(a.ref.version_id, None)
                 self.duplicates.pop(a.ref.version_id, None)
@@ -152,7 +159,10 @@ class Watcher:
         )
         while not stop.is_set():
             started = time.monotonic()
-            self.step()
+            try:
+                self.step()
+            except Exception:  # the watcher must outlive anything one turn meets
+                log.exception("a watcher turn failed; going on")
             # Poll sources return at once; pace them. SQS long-polls by itself.
             rest = self.poll_interval - (time.monotonic() - started)
             if rest > 0:

@@ -104,3 +104,29 @@ def test_idempotency_key(refs: list[ObjectRef], expected_prefix: str) -> None:
     key = idempotency_key("b", refs)
     assert key.startswith(expected_prefix)
     assert key == idempotency_key("b", list(reversed(refs)))
+
+
+@dataclass
+class AckFailsOnce(ListSource):
+    fail: bool = True
+
+    def ack(self, arrivals: list[Arrival]) -> None:
+        if self.fail:
+            self.fail = False
+            raise ConnectionError("the store stopped")  # the soak's stopped S3 endpoint
+        super().ack(arrivals)
+
+
+def test_a_failed_acknowledgement_relaunches_under_the_same_key_and_acks_later() -> None:
+    """Soak bug: the S3 endpoint stopped while the watcher saved its cursor, and the watcher
+    thread died with the exception (later uploads waited for reconcile)."""
+    source, launch = AckFailsOnce([arrival("raw/a.txt")]), Launches()
+    w = watcher(source, launch)
+    w.step(now=0.0)
+
+    assert w.step(now=0.25) == 0
+    assert source.acked == []
+    w.step(now=0.5)
+    assert source.acked == ["raw/a.txt@e"]
+    # The same idempotency key both times: Prefect keeps one run.
+    assert {key for _, key in launch.calls} == {"b/raw/a.txt@e"}
