@@ -34,6 +34,9 @@ EDGE_COVER = 0.6
 # The smallest ruled table: rows × columns of cells (a one-cell box is a frame, not a table;
 # one row is enough: the last row of a table carried over to the next page).
 MIN_ROWS, MIN_COLUMNS = 1, 2
+# A page with more strokes than this is a drawing (a chart, a vectorised scan): its tables, if
+# any, are left to the text path. The statistics tables of a report page use a few hundred.
+MAX_RULINGS = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,8 @@ def tables_from_words(
     reader sees the same shape from every source. ``line`` is the source line every row is
     attributed to when the caller has no finer mapping (see ``Table`` rows' ``line``).
     """
+    if len(rulings) > MAX_RULINGS:
+        return []  # a drawing, not a form: grouping its strokes costs more than it can give
     tables: list[Table] = []
     for region in _regions(rulings):
         table = _region_table(region, words, line)

@@ -170,3 +170,9 @@ def test_facts_from_geometry_cite_the_line_that_prints_them(corpus_dir: Path) ->
     assert cited[("applications", "withheld_prohibited_by_law")].startswith("2.其他法律行政止公开")
     # 表四's value row has no label: it is found by its numbers.
     assert cited[("review_litigation", "reconsideration")] == "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0"
+
+
+def test_a_page_of_thousands_of_strokes_is_a_drawing_not_a_table() -> None:
+    rulings = [Ruling(0, y / 10, 100, y / 10, 1) for y in range(6000)]
+    rulings += [Ruling(0, 0, 0, 600, 1), Ruling(50, 0, 50, 600, 1), Ruling(100, 0, 100, 600, 1)]
+    assert tables_from_words(chars("规章", 2, 2) + chars("1", 60, 2), rulings) == []
