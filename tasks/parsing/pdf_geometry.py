@@ -1,4 +1,4 @@
-"""A PDF page's geometry with pypdfium2: character boxes and ruling lines (docs/adr/0009).
+"""A PDF page's geometry with pypdfium2: character boxes and ruling lines (docs/adr/0013).
 
 PDFium gives character boxes at C speed; pdfplumber (pure Python) measured 6x slower on the
 corpus PDFs. Each character becomes one ``grid.Word`` (so a cell border can fall between any

@@ -507,7 +507,7 @@ def _span(value: object) -> int:
 
 
 def _read_pdf(data: bytes) -> Document:
-    """Text and ruled tables from PDFium in one pass (docs/adr/0009); pypdf where PDFium fails.
+    """Text and ruled tables from PDFium in one pass (docs/adr/0013); pypdf where PDFium fails.
 
     pypdf stays the reader of last resort: it names what is wrong with an encrypted or
     damaged file, and reads a few files PDFium refuses.
