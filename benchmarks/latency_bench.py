@@ -56,11 +56,16 @@ def print_runs(pipe, label: str) -> None:  # type: ignore[no-untyped-def]
     for run in runs:
         for stage, seconds in (run.get("seconds") or {}).items():
             stages.setdefault(stage, []).append(float(seconds))
-    split = ", ".join(f"{k} {statistics.median(v):.2f}s" for k, v in stages.items())
+    split = ", ".join(
+        f"{k} {statistics.median(v):.2f}s (max {max(v):.2f}s, sum {sum(v):.1f}s)"
+        for k, v in stages.items()
+    )
     commits = [int(r.get("commits", 0)) for r in runs]
+    attempts = [int(r.get("commit_attempts", 0)) for r in runs]
     print(
         f"{label}: {len(runs)} runs; median stage seconds {split}; "
-        f"commits per run median {statistics.median(commits):.0f}, max {max(commits)}"
+        f"commits per run median {statistics.median(commits):.0f}, max {max(commits)}; "
+        f"publish attempts (conflict retries + 1) total {sum(attempts)}, max {max(attempts)}"
     )
 
 
@@ -100,13 +105,15 @@ def main() -> None:
                 latencies.append(
                     wait_outcomes(pipe.curated, {key: ref.etag}, 120, args.poll) - start
                 )
-            latencies.sort()
-            p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
-            print(
-                f"single uploads: n={len(latencies)} median {statistics.median(latencies):.2f}s "
-                f"p95 {p95:.2f}s min {latencies[0]:.2f}s max {latencies[-1]:.2f}s"
-            )
-            print_runs(pipe, "single-upload runs")
+            if latencies:
+                latencies.sort()
+                p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+                print(
+                    f"single uploads: n={len(latencies)} "
+                    f"median {statistics.median(latencies):.2f}s "
+                    f"p95 {p95:.2f}s min {latencies[0]:.2f}s max {latencies[-1]:.2f}s"
+                )
+                print_runs(pipe, "single-upload runs")
             wanted: dict[str, str] = {}
             start = time.perf_counter()
             for i, path in enumerate(burst):
