@@ -23,6 +23,7 @@ from tasks import fetch as fetch_stage
 from tasks import parse as parse_stage
 from tasks import publish as publish_stage
 from tasks import validate as validate_stage
+from tasks.delta import Curated
 from tasks.quality import report as quality_stage
 
 T = TypeVar("T")
@@ -64,25 +65,40 @@ def quality_report(published: publish_stage.Published, run_id: str) -> str | Non
 # Chunk tasks on Dask: a chunk whose worker died is rerun by Dask itself; these retries cover
 # the object store failing transiently under a chunk.
 @task(name="fetch-parse-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
-def fetch_parse_chunk(keys: list[str]) -> parse_stage.Parsed:
+def fetch_parse_chunk(
+    keys: list[str], known: chunks.Opaque[dict[str, dict[str, Any]]]
+) -> parse_stage.Parsed:
     # Settings come from the worker's own environment, like every other process of ours.
-    return chunks.fetch_parse(get_settings(), keys)
+    return chunks.fetch_parse(get_settings(), keys, known.value)
 
 
 @task(name="validate-chunk", retries=2, retry_delay_seconds=[1.0, 5.0], cache_policy=NO_CACHE)
-def validate_chunk(parsed: chunks.Opaque[parse_stage.Parsed]) -> validate_stage.Validated:
-    return chunks.validate(get_settings(), parsed.value)
+def validate_chunk(
+    parsed: chunks.Opaque[parse_stage.Parsed], inputs: chunks.Opaque[chunks.ValidationInputs]
+) -> validate_stage.Validated:
+    return chunks.validate(get_settings(), parsed.value, inputs.value)
 
 
 @flow(name="ingest-fan-out", persist_result=False)
 def fan_out(keys: list[str]) -> validate_stage.Validated:
-    """Fetch, parse and validate a large batch in chunks on the flow's (Dask) task runner."""
+    """Fetch, parse and validate a large batch in chunks on the flow's (Dask) task runner.
+
+    What every chunk would read from the dataset (the ledger rows, reviews, earlier years) is
+    read once here and handed to the chunks: the reads stay one per batch, not per chunk.
+    """
     settings = get_settings()
     size = settings.dask_chunk_objects
-    parsing = [fetch_parse_chunk.submit(chunk) for chunk in chunks.batched(keys, size)]
+    curated = Curated.from_settings(settings)
+    known = curated.outcomes(keys)
+    parsing = [
+        fetch_parse_chunk.submit(chunk, chunks.Opaque({k: known[k] for k in chunk if k in known}))
+        for chunk in chunks.batched(keys, size)
+    ]
     parsed = [f.result() for f in parsing]
+    inputs = chunks.ValidationInputs.read(curated, parsed)
     validating = [
-        validate_chunk.submit(chunks.Opaque(group)) for group in chunks.by_agency(parsed, size)
+        validate_chunk.submit(chunks.Opaque(group), chunks.Opaque(inputs.for_chunk(group)))
+        for group in chunks.by_agency(parsed, size)
     ]
     return chunks.merge([f.result() for f in validating])
 

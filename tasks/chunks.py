@@ -8,8 +8,9 @@ process or the scheduler; only the parsed reports and rule results come back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tasks import batch
 from tasks import fetch as fetch_stage
@@ -17,10 +18,12 @@ from tasks import parse as parse_stage
 from tasks import validate as validate_stage
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from govreports.contract.models import Report
     from govreports.settings import Settings
+    from tasks.delta import Curated
+    from tasks.reviews import Review
     from tasks.store import ObjectRef
 
 
@@ -47,9 +50,15 @@ def batched(keys: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def fetch_parse(settings: Settings, keys: Sequence[str]) -> parse_stage.Parsed:
-    """fetch → parse for one chunk of keys; per-document failures come back as quarantine."""
-    parsed = parse_stage.parse(fetch_stage.fetch(settings, keys), settings)
+def fetch_parse(
+    settings: Settings, keys: Sequence[str], known: Mapping[str, Mapping[str, Any]]
+) -> parse_stage.Parsed:
+    """fetch → parse for one chunk of keys; per-document failures come back as quarantine.
+
+    ``known``: the chunk's outcome rows, read once for the whole batch by the caller (one
+    ledger read per batch, not one per chunk: with many workers the reads would add up).
+    """
+    parsed = parse_stage.parse(fetch_stage.fetch(settings, keys, known=known), settings)
     # The worker's open tables (and their S3 client) stay on the worker: not picklable, and
     # the flow's process opens its own for publish.
     parsed.curated = None
@@ -91,8 +100,32 @@ def by_agency(parsed: Sequence[parse_stage.Parsed], size: int) -> list[parse_sta
     return out
 
 
-def validate(settings: Settings, parsed: parse_stage.Parsed) -> validate_stage.Validated:
-    validated = validate_stage.validate(settings, parsed)
+@dataclass(frozen=True, slots=True)
+class ValidationInputs:
+    """What every validation chunk reads from the dataset, read once per batch by the caller."""
+
+    reviews: list[Review]
+    previous: dict[tuple[str, int], Report]
+
+    @classmethod
+    def read(cls, curated: Curated, parsed: Sequence[parse_stage.Parsed]) -> ValidationInputs:
+        reports = [r for chunk in parsed for _, r in chunk.reports]
+        previous = curated.previous_reports(validate_stage.previous_pairs(reports))
+        return cls(curated.reviews(), dict(previous))
+
+    def for_chunk(self, parsed: parse_stage.Parsed) -> ValidationInputs:
+        """Only the previous years of the chunk's own agencies travel with it."""
+        agencies = {r.agency for _, r in parsed.reports if r.agency}
+        previous = {k: v for k, v in self.previous.items() if k[0] in agencies}
+        return ValidationInputs(self.reviews, previous)
+
+
+def validate(
+    settings: Settings, parsed: parse_stage.Parsed, inputs: ValidationInputs
+) -> validate_stage.Validated:
+    validated = validate_stage.validate(
+        settings, parsed, reviews=inputs.reviews, previous=inputs.previous
+    )
     validated.curated = None  # as in fetch_parse
     return validated
 

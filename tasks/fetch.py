@@ -11,13 +11,13 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tasks.batch import Quarantined, Timings
 from tasks.delta import Curated
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from govreports.settings import Settings
     from tasks.store import ObjectRead
@@ -37,13 +37,23 @@ class Fetched:
     curated: Curated | None = None
 
 
-def fetch(settings: Settings, keys: Sequence[str], *, force: bool = False) -> Fetched:
-    """``force``: fetch objects whose current version already has an outcome (re-validation)."""
+def fetch(
+    settings: Settings,
+    keys: Sequence[str],
+    *,
+    force: bool = False,
+    known: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Fetched:
+    """``force``: fetch objects whose current version already has an outcome (re-validation).
+
+    ``known``: the keys' outcome rows, when the caller read the ledger once for many chunks.
+    """
     start = time.perf_counter()
     curated = Curated.from_settings(settings)
     store = curated.store
     wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
-    known = curated.outcomes(wanted)
+    if known is None:
+        known = curated.outcomes(wanted)
     with ThreadPoolExecutor(_FETCH_THREADS) as pool:
         refs = dict(zip(wanted, pool.map(store.head, wanted), strict=True))
         skipped = [

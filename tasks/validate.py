@@ -46,7 +46,7 @@ from tasks.delta import Curated
 from tasks.rows import Revalidated, Verdicted
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from typing import Any
 
     from govreports.settings import Settings
@@ -397,14 +397,29 @@ class Validated:
     revalidated: list[Revalidated] = field(default_factory=list)
 
 
-def validate(settings: Settings, parsed: Parsed) -> Validated:
+def previous_pairs(reports: Iterable[Report]) -> set[tuple[str, int]]:
+    """The (agency, year) of each report's previous year: what the cross-year rules read."""
+    return {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
+
+
+def validate(
+    settings: Settings,
+    parsed: Parsed,
+    *,
+    reviews: Sequence[Review] | None = None,
+    previous: Mapping[tuple[str, int], Report] | None = None,
+) -> Validated:
+    """``reviews`` / ``previous`` (earlier years of the batch's agencies): when the caller read
+    them once for many chunks; otherwise read here."""
     start = time.perf_counter()
     curated = parsed.curated or Curated.from_settings(settings)
     quarantined = list(parsed.quarantined)
-    parsed_reports, decisions = _apply_reviews(curated.reviews(), parsed.reports, quarantined)
+    if reviews is None:
+        reviews = curated.reviews()
+    parsed_reports, decisions = _apply_reviews(reviews, parsed.reports, quarantined)
     reports = [r for _, r in parsed_reports]
-    pairs = {(r.agency, r.report_year - 1) for r in reports if r.agency and r.report_year}
-    previous = curated.previous_reports(pairs)
+    if previous is None:
+        previous = curated.previous_reports(previous_pairs(reports))
     with _VALIDATION_LOCK:
         verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
         published = [

@@ -74,6 +74,16 @@ def _outcomes(s: Settings) -> dict[str, tuple[Any, ...]]:
     return out
 
 
+def _rule_results(s: Settings) -> list[tuple[Any, ...]]:
+    curated = Curated(s, S3ObjectStore.from_settings(s))
+    keys = {r["report_id"]: r["key"] for r in curated.read("reports").to_pylist()}
+    rows = curated.read("rule_results").to_pylist()
+    return sorted(
+        (keys.get(r["report_id"]), r["rule_id"], r["passed"], r["observed"], r["expected"])
+        for r in rows
+    )
+
+
 @pytest.fixture
 def dask_env(
     settings: Settings, prefect_server: str, monkeypatch: pytest.MonkeyPatch
@@ -102,13 +112,19 @@ def test_a_large_batch_on_a_local_cluster_ends_as_in_process(
         store = S3ObjectStore.from_settings(s)
         for key, data in docs.items():
             store.put(key, data)
+        # The chain's last year first, alone: the large batch then brings its earlier years,
+        # and its published cross-year verdicts are re-validated (on the Dask path too).
+        ingest(["raw/chain/2023.txt"])
         summary = ingest(sorted(docs))
-        results[mode] = (_outcomes(s), summary)
+        results[mode] = (_outcomes(s), summary, _rule_results(s))
 
     in_process, on_dask = results["in-process"], results["dask"]
     assert set(on_dask[0]) == set(docs)
     assert on_dask[0] == in_process[0]
     assert on_dask[0]["raw/broken/empty.txt"][0] == "quarantined"
+    assert on_dask[2] == in_process[2]  # every rule result, the re-validated year's included
+    assert on_dask[1]["revalidated"] == in_process[1]["revalidated"]
+    assert len(on_dask[1]["revalidated"]) == 1
     # Publish stays one set of commits for the whole batch, not one per chunk.
     assert on_dask[1]["commit_attempts"] == in_process[1]["commit_attempts"] == 1
 
