@@ -216,7 +216,8 @@ def _page(title: str, body: str, depth: int, script: str = "") -> bytes:
     up = "../" * depth
     nav = (
         f'<nav><a href="{up}index.html">Overview</a><a href="{up}index.html#problems">Reports to review</a>'
-        f'<a href="{up}index.html#quarantine">Quarantine</a><a href="{up}index.html#runs">Runs</a></nav>'
+        f'<a href="{up}index.html#quarantine">Quarantine</a><a href="{up}index.html#decisions">Decisions</a>'
+        f'<a href="{up}index.html#runs">Runs</a></nav>'
     )
     js = f"<script>{script}</script>" if script else ""
     return (
@@ -514,10 +515,37 @@ def render_overview(data: SiteData) -> bytes:
         f"{_problem_list(data, reviewed)}"
         '<h2 id="quarantine">Quarantine</h2>'
         f"{_quarantine(data, 0)}"
+        '<h2 id="decisions">Review decisions</h2>'
+        f"{_decisions(data)}"
         '<h2 id="runs">Runs</h2>'
         f"{_runs_table(data)}"
     )
     return _page("govreports · data quality", body, 0, _FILTER_JS)
+
+
+def _decisions(data: SiteData, last: int = 50) -> str:
+    """The latest decisions, newest first, each linked to its report's page when it has one."""
+    if not data.reviews:
+        return '<p class="empty">No decision yet (<span class="mono">govreports review</span>).</p>'
+    paged = {str(r["report_id"]) for r in data.reports if needs_page(r, review_state(data))}
+    rows = sorted(data.reviews, key=lambda r: str(r.get("at")), reverse=True)[:last]
+    body = "".join(
+        f"<tr><td class='mono'>{_e(str(r.get('at') or '')[:19])}</td><td>{_e(r.get('reviewer'))}</td>"
+        f"<td>{_e(r.get('action'))}"
+        f"{' <span class=stale>stale: the file changed</span>' if r.get('stale') else ''}</td>"
+        f"<td class='mono'>{_decision_target(r, paged)}<div class='sub'>{_e(_fact_label(r))}</div></td>"
+        f"<td>{_e(r.get('reason'))}</td></tr>"
+        for r in rows
+    )
+    head = "<tr><th>when (UTC)</th><th>who</th><th>decision</th><th>what</th><th>why</th></tr>"
+    return f'<table id="decisions-list">{head}{body}</table>'
+
+
+def _decision_target(review: Mapping[str, Any], paged: set[str]) -> str:
+    rid = str(review.get("report_id") or "")
+    if rid in paged:
+        return f'<a href="{report_page(rid)}">{_e(review.get("key"))}</a>'
+    return _e(review.get("key"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -162,6 +162,13 @@ def test_accept_joins_clean_marked_reviewed_and_stays_on_revalidation(
     assert (
         page.data and "reviewed: accepted" in page.data.decode() and "alice" in page.data.decode()
     )
+    # The overview lists the decision, linked to the report's page.
+    store = S3ObjectStore.from_settings(ingested)
+    index = store.read(ingested.quality_prefix + "index.html", 1 << 24)
+    assert index.data
+    decisions = index.data.decode().split('id="decisions-list"')[1]
+    assert f'<a href="{report_page(before["report_id"])}">{FAILING_KEY}</a>' in decisions
+    assert "alice" in decisions and "表四 is misprinted" in decisions
 
 
 @pytest.mark.s3
