@@ -27,6 +27,13 @@ demo: setup ## Run the whole pipeline on the embedded default (local S3 + Prefec
 test: setup ## Run the test suite
 	$(VENV)/bin/pytest $(ARGS)
 
+# Markers come from the fixtures a test uses (tests/conftest.py), so this is every test that
+# needs no S3 or Prefect server, no Great Expectations run, no corpus and no browser.
+FAST := not (s3 or prefect or gx or corpus or slow or browser)
+
+test-fast: setup ## Unit tests only (no servers, GX, corpus or browser): well under a minute
+	$(VENV)/bin/pytest -m "$(FAST)" $(ARGS)
+
 lint: setup ## ruff (lint + format check), mypy --strict, import layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -42,4 +49,4 @@ bench: setup ## Benchmarks: parse throughput, validation share, upload-to-visibl
 
 ci: lint test ## What CI runs
 
-.PHONY: help setup demo test lint eval bench ci
+.PHONY: help setup demo test test-fast lint eval bench ci

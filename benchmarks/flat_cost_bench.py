@@ -38,7 +38,7 @@ from tasks.delta import Curated
 from tasks.publish import publish_batch
 from tasks.rows import Verdicted
 from tasks.store import ObjectRef, S3ObjectStore, delta_storage_options
-from tasks.validation_examples import report_2021
+from tests.support.validation_examples import report_2021
 
 YEARS = np.arange(2010, 2025, dtype=np.int32)
 FACTS_PER_REPORT = 200

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from typing import TYPE_CHECKING
 
-from tasks.validation_examples import report_2019, report_2021, report_pre2019
+from tests.support.validation_examples import report_2019, report_2021, report_pre2019
 
 if TYPE_CHECKING:
     from govreports.contract.models import Report

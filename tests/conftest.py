@@ -1,4 +1,5 @@
-"""Shared fixtures: a real S3-compatible server over HTTP, per-test buckets, the real corpus."""
+"""Shared fixtures: a real S3-compatible server over HTTP, per-test buckets, the real corpus,
+one Prefect server for the session, and the markers each of them puts on the tests using it."""
 
 from __future__ import annotations
 
@@ -54,3 +55,37 @@ def settings(s3_server: Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Set
     S3ObjectStore.from_settings(s).ensure_bucket()
     yield s
     settings_module.get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[str]:
+    """One real Prefect server (SQLite) for the whole session: flows run against its API."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
+def gx() -> None:
+    """The real Great Expectations suites: a test that validates asks for this (and is marked)."""
+    import great_expectations  # noqa: F401 - the first import costs seconds; pay it once
+
+
+# A test's markers follow from the fixtures it uses (directly or through other fixtures),
+# so ``-m "not s3"`` and ``make test-fast`` never depend on someone remembering a mark.
+MARKERS_BY_FIXTURE = {
+    "s3_server": "s3",
+    "prefect_server": "prefect",
+    "corpus_dir": "corpus",
+    "gx": "gx",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in used and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)

@@ -1,32 +1,19 @@
-"""Fixtures for the fault tests: a Prefect server, chaos proxies in front of S3, settings."""
+"""Fixtures for the fault tests: chaos proxies in front of S3, settings (the Prefect server is
+the session's, in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from faults_support import ChaosProxy, check_invariant, upstream_of, use_settings
+from tests.support.faults import ChaosProxy, check_invariant, upstream_of, use_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from govreports.settings import Settings
     from govreports_cli.runtime import Server
-
-
-@pytest.fixture(scope="session")
-def prefect_api() -> Iterator[str]:
-    """A real Prefect server (SQLite) for the fault tests' flows."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield str(PREFECT_API_URL.value())
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.c
 
 def test_audit_exit_codes(
     fault_settings: Settings,
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

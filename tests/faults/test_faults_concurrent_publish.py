@@ -13,7 +13,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from faults_support import ChaosProxy, check_invariant
+
+from tests.support.faults import ChaosProxy, check_invariant
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,7 +33,7 @@ def test_two_runs_publish_at_once(
     engine: str,
     chaos_proxy: ChaosProxy,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
 ) -> None:
     """``dask``: both runs parse and validate on one shared LocalCluster (writers on several

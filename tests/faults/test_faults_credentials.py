@@ -21,9 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from faults_support import ChaosProxy
-
     from govreports.settings import Settings
+    from tests.support.faults import ChaosProxy
 
 pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
 
@@ -31,7 +30,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.s3, pytest.mark.gx, pytest.mark.c
 def test_the_secret_key_is_nowhere(  # noqa: PLR0917
     chaos_proxy: ChaosProxy,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],

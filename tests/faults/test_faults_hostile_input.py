@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from faults_support import (
+
+from tests.support.faults import (
     ChaosProxy,
     check_invariant,
     upstream_of,
@@ -200,7 +201,7 @@ class Batch:
 
 
 @pytest.fixture(scope="module")
-def batch(s3_server: Server, prefect_api: str, corpus_dir: Path) -> Iterator[Batch]:
+def batch(s3_server: Server, prefect_server: str, corpus_dir: Path) -> Iterator[Batch]:
     from flows.ingest import ingest
     from govreports.settings import get_settings
     from tasks.delta import Curated
@@ -271,7 +272,7 @@ def test_the_oversized_object_was_not_downloaded(batch: Batch) -> None:
 
 
 def test_a_report_the_validator_crashes_on_does_not_sink_the_batch(
-    fault_settings: Settings, prefect_api: str, corpus_dir: Path
+    fault_settings: Settings, prefect_server: str, corpus_dir: Path
 ) -> None:
     """Found by this suite: a deeply nested HTML page holding only a report title parses into
     a (hollow) report, and the GX suite then raised ValidationToolError for the whole batch,

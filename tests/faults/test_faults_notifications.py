@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 import pytest
-from faults_support import ChaosProxy, check_invariant
 
 from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
+from tests.support.faults import ChaosProxy, check_invariant
+from tests.support.loops import run_loops
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,7 +75,7 @@ def _ingest_runs(client: Any, deployment_id: Any) -> list[Any]:
 
 @pytest.mark.slow
 def test_duplicate_late_and_missing_notifications(
-    fault_settings: Settings, s3_server: Server, prefect_api: str, corpus_dir: Path
+    fault_settings: Settings, s3_server: Server, prefect_server: str, corpus_dir: Path
 ) -> None:
     import boto3
     from prefect.client.orchestration import get_client
@@ -142,20 +143,13 @@ def test_duplicate_late_and_missing_notifications(
         assert sorted(r.idempotency_key for r in runs) == sorted(
             f"{settings.bucket}/{v.version_id}" for v in (v1, v2)
         )
-        stop = threading.Event()
-        worker = WarmWorker({name: flows[name]}, poll_interval=0.1)
-        thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
-        thread.start()
         deadline = time.monotonic() + 90
-        try:
+        with run_loops(WarmWorker({name: flows[name]}, poll_interval=0.1)):
             while time.monotonic() < deadline:
                 states = [client.read_flow_run(r.id).state for r in runs]
                 if all(s is not None and s.is_final() for s in states):
                     break
                 time.sleep(0.3)
-        finally:
-            stop.set()
-            thread.join(60)
         assert all(s is not None and s.is_completed() for s in states), states
 
     outcomes = curated.outcomes()
@@ -208,7 +202,7 @@ def test_older_version_never_overwrites_newer_through_the_flow(  # noqa: PLR0917
     chaos_proxy: ChaosProxy,
     s3_server: Server,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
 ) -> None:
     """Run A reads version 1 and is held just before publish; version 2 is uploaded and run B
@@ -232,7 +226,7 @@ def test_older_version_never_overwrites_newer_through_the_flow(  # noqa: PLR0917
     chaos_proxy.on_request = hold_publish
     env = {
         **os.environ,
-        "PREFECT_API_URL": prefect_api,
+        "PREFECT_API_URL": prefect_server,
         "GOVREPORTS_S3_ENDPOINT_URL": chaos_proxy.url,
         "GOVREPORTS_AWS_ACCESS_KEY_ID": LOCAL_KEY,
         "GOVREPORTS_AWS_SECRET_ACCESS_KEY": LOCAL_SECRET,

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from faults_support import ChaosProxy, check_invariant
 
 from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, free_port, prefect_env, start_prefect
+from tests.support.faults import ChaosProxy, check_invariant
 
 if TYPE_CHECKING:
     from govreports.settings import Settings

@@ -27,9 +27,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from faults_support import ChaosProxy, check_invariant, upstream_of
 
 from govreports_cli.runtime import free_port, start_s3
+from tests.support.faults import ChaosProxy, check_invariant, upstream_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,7 +85,7 @@ def test_connection_refused_mid_batch(  # noqa: PLR0917
     forward: bool,
     chaos_proxy: ChaosProxy,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
 ) -> None:
     settings = settings_for(chaos_proxy.url)
@@ -117,7 +117,7 @@ def test_connection_refused_mid_batch(  # noqa: PLR0917
 def test_s3_server_frozen_mid_publish(
     tmp_path: Path,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
 ) -> None:
     """A dedicated moto process on a fixed port, SIGSTOPped at the first Delta commit."""

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from faults_support import ChaosProxy, check_invariant
 
 from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET
+from tests.support.faults import ChaosProxy, check_invariant
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,7 +65,7 @@ def test_worker_killed_between_commits(
     table: str,
     chaos_proxy: ChaosProxy,
     settings_for: Callable[..., Settings],
-    prefect_api: str,
+    prefect_server: str,
     corpus_dir: Path,
 ) -> None:
     from flows.reconcile import reconcile
@@ -85,7 +85,7 @@ def test_worker_killed_between_commits(
 
     env = {
         **os.environ,
-        "PREFECT_API_URL": prefect_api,
+        "PREFECT_API_URL": prefect_server,
         "GOVREPORTS_S3_ENDPOINT_URL": chaos_proxy.url,
         "GOVREPORTS_AWS_ACCESS_KEY_ID": LOCAL_KEY,
         "GOVREPORTS_AWS_SECRET_ACCESS_KEY": LOCAL_SECRET,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from tasks.audit import audit
 from tasks.delta import Curated
 from tasks.sources import PollSource, Source, SqsSource
 from tasks.store import S3ObjectStore, aws_client_kwargs
+from tests.support.loops import run_loops
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,7 +53,6 @@ def running(
     curated = Curated(settings, store)
     curated.ensure_tables()
     flows = apply_all()
-    stop = threading.Event()
     worker = WarmWorker(
         {settings.ingest_deployment: flows[settings.ingest_deployment]}, poll_interval=0.2
     )
@@ -64,13 +63,8 @@ def running(
         window=0.3,
         poll_interval=0.2,
     )
-    threads = [threading.Thread(target=w.run, args=(stop,), daemon=True) for w in (worker, watcher)]
-    for t in threads:
-        t.start()
-    yield curated
-    stop.set()
-    for t in threads:
-        t.join(timeout=60)
+    with run_loops(worker, watcher):
+        yield curated
 
 
 def wait_for_outcomes(curated: Curated, count: int, timeout: float = 120) -> None:

@@ -8,6 +8,10 @@ import pytest
 
 from govreports_cli.cli import main
 
+# check validates with the real Great Expectations suites.
+pytestmark = pytest.mark.usefixtures("gx")
+
+
 CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/reports"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from site_support import download_site, ingest, upload_dataset
+from tests.support.site import download_site, ingest, upload_dataset
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from govreports.settings import Settings
     from govreports_cli.runtime import Server

@@ -26,6 +26,7 @@ def test_the_worker_reads_what_the_parser_reads() -> None:
     assert isolated.text  # the text rules' input crosses the process boundary too
 
 
+@pytest.mark.slow  # waits out the time budget
 def test_over_time_budget_is_refused_and_the_next_document_parses() -> None:
     slow = deep_html(100_000)  # about a minute in process
     settings = _settings(parse_seconds=2)
@@ -39,6 +40,7 @@ def test_over_time_budget_is_refused_and_the_next_document_parses() -> None:
     assert parse_bounded(GOOD.data, GOOD.name, settings).facts
 
 
+@pytest.mark.slow  # grows a worker to its memory budget
 def test_over_memory_budget_is_refused_and_the_next_document_parses() -> None:
     # 4.5 MB: python-docx builds a 60 MB document.xml into a tree of ~1 GB (48 s in process).
     settings = _settings(parse_memory_mb=64, parse_seconds=120)

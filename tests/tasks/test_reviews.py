@@ -8,13 +8,20 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from site_support import BROKEN_KEY, CORPUS_FILES, FAILING_KEY, curated_zone, failing_report, ingest
 
 from govreports.contract.models import Fact, Report
 from govreports_cli.cli import main
 from tasks.quality.site import report_page
 from tasks.reviews import Review, apply_corrections, decide, is_stale
 from tasks.store import S3ObjectStore
+from tests.support.site import (
+    BROKEN_KEY,
+    CORPUS_FILES,
+    FAILING_KEY,
+    curated_zone,
+    failing_report,
+    ingest,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from tasks.store import ObjectStore
 
 
-@pytest.fixture(params=["memory", "s3"])
+@pytest.fixture(params=["memory", pytest.param("s3", marks=pytest.mark.s3)])
 def store(request: pytest.FixtureRequest) -> ObjectStore:
     if request.param == "memory":
         return MemoryObjectStore()

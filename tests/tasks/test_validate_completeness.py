@@ -18,7 +18,11 @@ from expectations.reports import completeness_rows
 from govreports.contract.models import Fact, Report
 from tasks.quality.site import SiteData, render_report
 from tasks.validate import validate_batch
-from tasks.validation_examples import report_2021
+from tests.support.validation_examples import report_2021
+
+# Every test here runs the real Great Expectations suites.
+pytestmark = pytest.mark.usefixtures("gx")
+
 
 LABELS = Path(__file__).resolve().parents[1] / "labelled"
 NATIONAL = sorted(

@@ -15,13 +15,17 @@ import pytest
 
 from govreports.contract.models import Fact, Report
 from tasks.validate import ValidationResult, validate_batch
-from tasks.validation_examples import (
+from tests.support.validation_examples import (
     report_2019,
     report_2021,
     report_pre2019,
     with_fact,
     without_table,
 )
+
+# Every test here runs the real Great Expectations suites.
+pytestmark = pytest.mark.usefixtures("gx")
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -8,7 +8,10 @@ import pytest
 import expectations._suite as suite
 import expectations.facts as facts_suite
 from tasks.validate import ValidationToolError, validate_batch
-from tasks.validation_examples import report_2021
+from tests.support.validation_examples import report_2021
+
+# Every test here runs the real Great Expectations suites.
+pytestmark = pytest.mark.usefixtures("gx")
 
 
 def test_wrong_dtype_inside_gx_raises_tool_error(monkeypatch: pytest.MonkeyPatch) -> None:

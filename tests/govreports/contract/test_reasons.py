@@ -7,7 +7,7 @@ from pathlib import Path
 
 from govreports.contract.reasons import CODES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _raised_codes() -> set[str]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
-from site_support import FAILING_KEY, curated_zone
+
+from tests.support.site import FAILING_KEY, curated_zone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

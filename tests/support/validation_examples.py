@@ -47,7 +47,7 @@ class _Lines:
 
 
 def _prose(seed: str, sentences: int = 30) -> str:
-    rng = random.Random(seed)  # noqa: S311 - reproducible filler text, not a secret
+    rng = random.Random(seed)
     return "。".join("".join(rng.choice(_POOL) for _ in range(24)) for _ in range(sentences))
 
 

@@ -8,9 +8,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 import pytest
-from site_support import BROKEN_KEY, FAILING_KEY, curated_zone
 
 from tasks.quality.site import SiteData, build_site, report_page, run_page, source_excerpt
+from tests.support.site import BROKEN_KEY, FAILING_KEY, curated_zone
 
 if TYPE_CHECKING:
     from conftest import Dataset

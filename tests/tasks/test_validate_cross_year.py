@@ -20,7 +20,7 @@ from tasks import validate as validate_stage
 from tasks.delta import Curated
 from tasks.quality import report as quality_stage
 from tasks.store import ObjectRef, S3ObjectStore
-from tasks.validation_examples import report_2021
+from tests.support.validation_examples import report_2021
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

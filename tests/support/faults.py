@@ -1,4 +1,4 @@
-"""Helpers of the fault tests (imported by conftest and the test modules by plain name).
+"""Helpers of the fault tests (``from tests.support.faults import ...``).
 
 The chaos proxy is how most faults are caused for real without losing moto's in-memory data:
 the pipeline talks to S3 through a TCP port that the test can close (new connections are
