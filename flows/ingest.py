@@ -129,7 +129,7 @@ def dask_runner(settings: Settings, address: str | None = None) -> Any:
     )
 
 
-# Our modules' loggers (tasks.fetch, tasks.validate, …): Prefect ships only its own loggers to the API
+# Our modules' loggers (tasks.fetch, …): Prefect ships only its own loggers to the API
 # unless told; these join them, at INFO, so a run's page shows what the pipeline did.
 PIPELINE_LOGGERS = ("tasks", "flows", "expectations", "govreports")
 
