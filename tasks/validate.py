@@ -545,17 +545,25 @@ def _apply_reviews(
     quarantined: list[Quarantined],
 ) -> tuple[list[tuple[ObjectRef, Report]], dict[str, Decision]]:
     """Maintainers' decisions before the rules run: rejections quarantine, corrections apply."""
+    import dataclasses
+
     from tasks.reviews import apply_corrections, decide
 
+    def rejected(r: Review) -> str:
+        return f"rejected by {r.reviewer} on {r.at:%Y-%m-%d} (review {r.review_id[:8]}): {r.reason}"
+
+    # Objects an earlier stage quarantined keep that stage's reason; a maintainer's
+    # rejection of that version (key + etag: it never parsed) is added to it.
+    for i, q in enumerate(quarantined):
+        earlier = decide(reviews, None, q.ref.key, q.ref.etag).rejected
+        if earlier is not None:
+            quarantined[i] = dataclasses.replace(q, reason=f"{q.reason}; {rejected(earlier)}")
     kept: list[tuple[ObjectRef, Report]] = []
     decisions: dict[str, Decision] = {}
     for ref, report in reports:
         decision = decide(reviews, report.report_id, ref.key, ref.etag)
         if decision.rejected:
-            r = decision.rejected
-            who = f"{r.reviewer} on {r.at:%Y-%m-%d} (review {r.review_id[:8]})"
-            reason = f"rejected by {who}: {r.reason}"
-            quarantined.append(Quarantined(ref, "review", "rejected", reason))
+            quarantined.append(Quarantined(ref, "review", "rejected", rejected(decision.rejected)))
             continue
         kept.append((ref, apply_corrections(report, decision.corrections)))
         decisions[report.report_id] = decision

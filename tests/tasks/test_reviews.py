@@ -332,3 +332,21 @@ def test_an_incomplete_report_cannot_be_accepted_into_clean(
     assert page.data
     html = page.data.decode()
     assert '<h2 id="missing-cells">Missing cells</h2>' in html and "disclosed/" in html
+
+
+@pytest.mark.s3
+@pytest.mark.gx
+@pytest.mark.corpus
+def test_rejecting_an_object_that_never_parsed_is_recorded_on_its_quarantine(
+    ingested: Settings,
+) -> None:
+    assert main(["review", "reject", BROKEN_KEY, "--reason", "a test upload", "--by", "dan"]) == 0
+    curated = curated_zone(ingested)
+    (row,) = curated.read("reviews").to_pylist()
+    assert row["report_id"] is None and row["key"] == BROKEN_KEY
+    record = S3ObjectStore.from_settings(ingested).get_json(curated.quarantine_key(BROKEN_KEY))
+    assert record["stage"] == "parse" and record["code"] == "empty"
+    assert record["reason"].endswith(
+        "; rejected by dan on " + f"{row['at']:%Y-%m-%d}"
+        f" (review {row['review_id'][:8]}): a test upload"
+    )
