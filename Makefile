@@ -16,10 +16,10 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --compile-bytecode --extra embedded
 	@touch $@
 
-setup: $(VENV)/.synced ## Create .venv from uv.lock (installs uv into .tools first)
+setup: $(VENV)/.synced ## Create .venv from uv.lock with the embedded extra (local S3 server, PDF samples)
 
 demo: setup ## Run the whole pipeline on the embedded default (local S3 + Prefect servers)
 	$(VENV)/bin/govreports demo $(ARGS)

@@ -34,6 +34,10 @@ COMMANDS = (
 )
 
 
+# Modules of the ``embedded`` extra (pyproject.toml): the local S3 server and the PDF renderer.
+EMBEDDED_MODULES = frozenset({"moto", "reportlab"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govreports",
@@ -56,6 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args._run(args))
     except MissingCredentialsError as exc:
         sys.stderr.write(f"govreports: {exc}\n")
+        return 2
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in EMBEDDED_MODULES:
+            raise
+        # A production install has no embedded servers or sample renderer: say what to add.
+        sys.stderr.write(
+            f"govreports {args.command}: needs {missing}, from the 'embedded' extra"
+            " (pip install 'govreports[embedded]', or make setup)\n"
+        )
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

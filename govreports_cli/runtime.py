@@ -79,6 +79,11 @@ def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
 
 
 def start_s3(workdir: Path, port: int | None = None) -> Server:
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None:
+        # The server runs in a child process; say here, not in its log, what is missing.
+        raise ModuleNotFoundError("moto is not installed", name="moto")
     port = port or free_port()
     log = workdir / "s3-server.log"
     cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
