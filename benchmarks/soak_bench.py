@@ -18,6 +18,7 @@ objects left, and both figures are shown.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import os
 import random
@@ -202,6 +203,18 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (finish the runs in hand), then SIGKILL the worker's whole session."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
 def main() -> int:  # noqa: PLR0915
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--uploads", type=int, default=5000, help="total uploads (default 5000)")
@@ -211,7 +224,14 @@ def main() -> int:  # noqa: PLR0915
     p.add_argument("--kill-at", type=float, default=0.3, help="kill the worker after this share")
     p.add_argument("--threads", type=int, default=8, help="uploading threads (8)")
     p.add_argument("--timeout", type=float, default=3600, help="wait for outcomes at most (s)")
-    p.add_argument("--quiet", type=float, default=120, help="give up after no progress for (s)")
+    p.add_argument("--quiet", type=float, default=600, help="give up after no progress for (s)")
+    p.add_argument(
+        "--dask-min-objects",
+        type=int,
+        default=10**9,
+        help="batches this large go to Dask (default: never; a LocalCluster per 200-object run "
+        "costs more than it saves on 2 cores, and the Dask path has benchmarks/backfill_bench.py)",
+    )
     p.add_argument("--seed", type=int, default=2027)
     args = p.parse_args()
 
@@ -239,6 +259,7 @@ def main() -> int:  # noqa: PLR0915
         env = {**os.environ, **servers.environment("govreports-soak")}
         env["GOVREPORTS_S3_ENDPOINT_URL"] = relay.url  # the pipeline goes through the relay
         env["GOVREPORTS_POLL_INTERVAL_SECONDS"] = "0.25"
+        env["GOVREPORTS_DASK_MIN_OBJECTS"] = str(args.dask_min_objects)
         os.environ.update(env)
 
         from flows.deployments import apply_all
@@ -260,6 +281,8 @@ def main() -> int:  # noqa: PLR0915
         threading.Thread(target=watcher.run, args=(stop,), daemon=True).start()
         worker_log = work / "worker.log"
         worker = start_worker(env, worker_log)
+        # Whatever ends this run, the worker (own session) goes too.
+        atexit.register(lambda: stop_worker(worker))
         boot = time.perf_counter() - t0
         print(f"servers, watcher and worker up in {boot:.1f}s; S3 {moto} behind {relay.url}")
 
@@ -320,9 +343,7 @@ def main() -> int:  # noqa: PLR0915
         else:
             after = before
         stop.set()
-        os.killpg(worker.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=30)
+        stop_worker(worker)
         states = flow_run_states(settings.ingest_deployment)
         relay.stop()
 

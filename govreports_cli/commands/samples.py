@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 HELP = "Write synthetic annual reports in every format and layout, each with its truth JSON."
 
@@ -16,6 +17,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--layouts",
         default=None,
         help="comma-separated subset of txt_pipe,txt_flat,txt_gbk,html,docx,pdf (default: all)",
+    )
+    p.add_argument(
+        "--hostile",
+        action="store_true",
+        help="also write one file of every hostile class (bombs, huge numbers, damaged archives, "
+        "...) with hostile.json saying what each must become",
     )
 
 
@@ -40,6 +47,24 @@ def run(args: argparse.Namespace) -> int:
     paths = generate(out, args.n, seed=args.seed, layouts=layouts)
     for path in paths:
         print(f"wrote {path}  (+ {path.with_suffix('').name}.truth.json)")
+    if args.hostile:
+        _write_hostile(out / "hostile", args.seed)
     elapsed = time.perf_counter() - started
     print(f"{len(paths)} samples in {args.out} ({elapsed:.2f} s)")
     return 0
+
+
+def _write_hostile(folder: Path, seed: int) -> None:
+    import json
+
+    from govreports_cli.samples.hostile import hostile_files
+
+    folder.mkdir(parents=True, exist_ok=True)
+    expected = {}
+    for case in hostile_files(seed):
+        (folder / case.name).write_bytes(case.data)
+        expected[case.name] = {"code": case.code, "note_or_reason_has": case.note_has}
+        print(f"wrote {folder / case.name}  ({case.code or 'parses, with a note'})")
+    (folder / "hostile.json").write_text(
+        json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from govreports_cli.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
 
 def test_parse_on_a_samples_folder_skips_the_truth_files(
@@ -52,3 +52,22 @@ def test_samples_out_onto_an_existing_file_is_a_clear_error(
     err = capsys.readouterr().err
     assert err == f"error: --out {target} is a file; samples go into a folder\n"
     assert target.read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_samples_hostile_then_parse_answers_each_file_with_its_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile classes as files, and the CLI's answer to each within the budgets."""
+    out = tmp_path / "samples"
+    assert main(["samples", "--n", "0", "--out", str(out), "--hostile"]) == 0
+    expected = json.loads((out / "hostile" / "hostile.json").read_text())
+    assert {"docx_bomb.docx", "deep_html.html", "nul_in_line.txt"} <= set(expected)
+    capsys.readouterr()
+    for name, want in expected.items():
+        code = main(["parse", str(out / "hostile" / name)])
+        err = capsys.readouterr().err
+        if want["code"] in (None, "critical"):
+            assert code == 0, (name, err)
+        else:
+            assert code == 2 and f"{name}: {want['code']}: " in err, (name, err)
