@@ -64,6 +64,7 @@ class Published:
     finished_at: datetime
     curated: Curated | None = None
     revalidated: list[Revalidated] = field(default_factory=list)
+    gx_results: dict[str, Any] = field(default_factory=dict)  # for the run's Data Docs
 
     def summary(self) -> dict[str, Any]:
         statuses = [it.status for it in self.items]
@@ -112,6 +113,7 @@ def publish(
         datetime.now(UTC),
         curated,
         validated.revalidated,
+        validated.gx_results,
     )
 
 

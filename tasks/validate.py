@@ -38,6 +38,7 @@ from expectations._suite import (
     rule_frame,
     run_column_checks,
     run_rule_frame,
+    runner,
 )
 from govreports.contract.models import Report
 from govreports.contract.reasons import critical_reason
@@ -112,6 +113,9 @@ class ValidationResult:
     verdicts: dict[str, Verdict]
     rule_results: pd.DataFrame
     seconds: float
+    # This call's Great Expectations results per suite (for the run's Data Docs), taken here
+    # rather than read later from the runner, whose latest results another run may own by then.
+    gx_results: dict[str, Any] = field(default_factory=dict)
 
 
 def validate_batch(
@@ -122,6 +126,7 @@ def validate_batch(
 ) -> ValidationResult:
     """Run every suite on the batch; ``previous[(agency, year)]`` feeds R8-R10, R16, P10."""
     start = time.perf_counter()
+    before = dict(runner().last_results)
     policy = policy or SeverityPolicy.from_settings()
     history = _history(reports, previous or {})
     critical = _critical_instances(reports)
@@ -135,7 +140,8 @@ def validate_batch(
     if broken:
         raise ValidationToolError(f"validation produced malformed rule_results: {broken}")
     verdicts = _verdicts(reports, results)
-    return ValidationResult(verdicts, results, time.perf_counter() - start)
+    mine = {k: v for k, v in runner().last_results.items() if before.get(k) is not v}
+    return ValidationResult(verdicts, results, time.perf_counter() - start, mine)
 
 
 History = dict[tuple[str, int], Report]
@@ -395,6 +401,8 @@ class Validated:
     curated: Curated | None = None
     # Later years already published whose cross-year verdicts this batch changes.
     revalidated: list[Revalidated] = field(default_factory=list)
+    # The Great Expectations results of this batch's validation (for the run's Data Docs).
+    gx_results: dict[str, Any] = field(default_factory=dict)
 
 
 def previous_pairs(reports: Iterable[Report]) -> set[tuple[str, int]]:
@@ -421,7 +429,9 @@ def validate(
     if previous is None:
         previous = curated.previous_reports(previous_pairs(reports))
     with _VALIDATION_LOCK:
-        verdicts, rule_results, broken = _validate_all(validate_batch, reports, previous)
+        verdicts, rule_results, broken, gx_results = _validate_all(
+            validate_batch, reports, previous
+        )
         published = [
             r
             for r in reports
@@ -469,7 +479,14 @@ def validate(
         parsed.timings.seconds["validate"],
     )
     return Validated(
-        items, quarantined, rule_results, parsed.skipped, parsed.timings, curated, revalidated
+        items,
+        quarantined,
+        rule_results,
+        parsed.skipped,
+        parsed.timings,
+        curated,
+        revalidated,
+        gx_results,
     )
 
 
@@ -572,7 +589,7 @@ def _apply_reviews(
 
 def _validate_all(
     validate_batch: Any, reports: list[Report], previous: Any
-) -> tuple[dict[str, Any], pd.DataFrame | None, dict[str, str]]:
+) -> tuple[dict[str, Any], pd.DataFrame | None, dict[str, str], dict[str, Any]]:
     """Validate the batch; if the validator itself fails, find the report(s) it fails on.
 
     One report that makes the tool crash must not keep the rest of the batch (and every
@@ -590,8 +607,9 @@ def _validate_all(
             raise
         failure: Exception = exc
     else:
-        return result.verdicts, result.rule_results, {}
+        return result.verdicts, result.rule_results, {}, result.gx_results
     verdicts: dict[str, Any] = {}
+    gx_results: dict[str, Any] = {}
     frames: list[pd.DataFrame] = []
     broken: dict[str, str] = {}
     for report in reports:
@@ -601,10 +619,11 @@ def _validate_all(
             broken[report.report_id] = f"{type(exc).__name__}: {exc}"[:500]
         else:
             verdicts.update(one.verdicts)
+            gx_results.update(one.gx_results)
             if one.rule_results is not None and not one.rule_results.empty:
                 frames.append(one.rule_results)
     if len(broken) == len({r.report_id for r in reports}) > 1:
         # Every report fails: the tool is broken, not the documents. Fail the run; it is redone.
         raise failure
     rule_results = pd.concat(frames, ignore_index=True) if frames else None
-    return verdicts, rule_results, broken
+    return verdicts, rule_results, broken, gx_results

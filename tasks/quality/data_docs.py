@@ -7,17 +7,20 @@ no longer linked from it: docs/adr/0005-quality-site.md.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 
-def build_data_docs(result_dir: Path) -> Path:
-    """Write the GX Data Docs site for the last validation of this process into ``result_dir``.
+def build_data_docs(result_dir: Path, results: Mapping[str, Any]) -> Path:
+    """Write the GX Data Docs site of ``results`` (one run's, per suite) into ``result_dir``.
 
-    The ephemeral context keeps results in memory; a file-backed context in
-    ``result_dir`` receives the suites and the last results, then builds the site.
+    The results come with the run (``ValidationResult.gx_results``), never from the
+    runner's latest: with several runs in one worker, that may be another run's.
+    A file-backed context in ``result_dir`` receives the suites and these results,
+    then builds the site.
     Returns the path of the site's ``index.html``.
     """
     import great_expectations as gx
@@ -32,7 +35,6 @@ def build_data_docs(result_dir: Path) -> Path:
 
     result_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(result_dir))
-    results = runner().last_results
     for name, result in results.items():
         suite = runner().context.suites.get(name)
         if name not in {s.name for s in context.suites.all()}:

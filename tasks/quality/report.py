@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from tasks.delta import Curated
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from govreports.settings import Settings
     from tasks.publish import Published
 
@@ -52,9 +54,10 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
     curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
     curated.store.put_json(trend_key, trend)
     rules = published.rule_results
-    if settings.data_docs and rules is not None and not rules.empty:
+    gx_results = getattr(published, "gx_results", {})
+    if settings.data_docs and rules is not None and not rules.empty and gx_results:
         # Off by default and not linked from the site (docs/adr/0005-quality-site.md).
-        _upload_data_docs(curated, f"{prefix}data-docs/")
+        _upload_data_docs(curated, f"{prefix}data-docs/", gx_results)
     report_ids = [it.report.report_id for it in published.items]
     # Later years whose verdicts this run changed: their pages change too.
     report_ids += [r.report_id for r in getattr(published, "revalidated", [])]
@@ -62,8 +65,8 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
     return raw_link(settings, prefix + run_page(run_id))
 
 
-def _upload_data_docs(curated: Curated, prefix: str) -> None:
-    """Build the GX Data Docs site of this process's last validation; upload it under ``prefix``."""
+def _upload_data_docs(curated: Curated, prefix: str, gx_results: Mapping[str, Any]) -> None:
+    """Build the GX Data Docs site of this run's validation results; upload it under ``prefix``."""
     import mimetypes
     import tempfile
     from pathlib import Path
@@ -71,7 +74,7 @@ def _upload_data_docs(curated: Curated, prefix: str) -> None:
     from tasks.quality.data_docs import build_data_docs
 
     with tempfile.TemporaryDirectory(prefix="govreports-docs-") as tmp:
-        site = build_data_docs(Path(tmp)).parent
+        site = build_data_docs(Path(tmp), gx_results).parent
         for path in site.rglob("*"):
             if path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
