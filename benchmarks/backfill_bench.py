@@ -99,16 +99,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=240, help="reports (default 240)")
     ap.add_argument("--batch", type=int, default=120, help="objects per ingest run")
-    ap.add_argument("--chunk", type=int, default=10, help="documents per Dask task")
+    ap.add_argument("--chunk", type=int, default=10, help="documents per parse task")
+    ap.add_argument("--validate", type=int, default=200, help="reports per validation task")
     args = ap.parse_args()
     layouts = samples.LAYOUTS
     print(
         f"N = {args.n} reports ({', '.join(layouts)}), batches of {args.batch}, "
-        f"chunks of {args.chunk}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}"
+        f"parse chunks of {args.chunk}, validation chunks of up to {args.validate}; "
+        f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}"
     )
     with tempfile.TemporaryDirectory() as tmp, embedded() as servers:
         env = servers.environment("unused")
         env["GOVREPORTS_DASK_CHUNK_OBJECTS"] = str(args.chunk)
+        env["GOVREPORTS_DASK_VALIDATE_OBJECTS"] = str(args.validate)
         os.environ.update(env)  # before Prefect is imported: it reads its settings once
         docs = samples.generate(Path(tmp), args.n, seed=7, layouts=layouts)
         _warm()
@@ -119,8 +122,11 @@ def main() -> None:
     parse_tasks = sum(
         math.ceil(min(args.batch, args.n - i) / args.chunk) for i in range(0, args.n, args.batch)
     )
-    # Validation chunks are regrouped by agency: about as many as parse chunks.
-    tasks_total = 2 * parse_tasks
+    # Validation chunks hold whole agencies, up to --validate reports (at least one per batch).
+    validate_tasks = sum(
+        math.ceil(min(args.batch, args.n - i) / args.validate) for i in range(0, args.n, args.batch)
+    )
+    tasks_total = parse_tasks + validate_tasks
     print(f"\n{'way':<11} {'wall s':>7} {'obj/s':>7} {'parse-heavy s':>14} {'obj/s':>7}  outcomes")
     for way, r in results.items():
         print(

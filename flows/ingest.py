@@ -98,7 +98,7 @@ def fan_out(keys: list[str]) -> validate_stage.Validated:
     inputs = chunks.ValidationInputs.read(curated, parsed)
     validating = [
         validate_chunk.submit(chunks.Opaque(group), chunks.Opaque(inputs.for_chunk(group)))
-        for group in chunks.by_agency(parsed, size)
+        for group in chunks.by_agency(parsed, settings.dask_validate_objects)
     ]
     return chunks.merge([f.result() for f in validating])
 
