@@ -13,13 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from govreports.contract.vocabulary import APPLICATION_COLUMNS
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-# 表三 columns in form order, the 总计 column last.
-APPLICANT_COLUMNS = APPLICATION_COLUMNS
 
 # An ordinal in front of a label: 一、 / （一） / 1. / 1、. Arabic ordinals are one digit
 # from 1 to 9, so a cell value written right before the label never loses its last digit

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING
 
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
-from govreports.contract.vocabulary import REVIEW_COLUMNS, REVIEW_ROWS
+from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS
 from tasks.parsing.labels import (
-    APPLICANT_COLUMNS,
     APPLICATION_LABELS,
     APPLICATION_UNIT,
     FINGERPRINTS,
@@ -263,7 +262,7 @@ def _as_written(run: str, blocks: Sequence[Block]) -> tuple[Cell, ...] | None:
 def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list[_Row]:
     rows: list[_Row] = []
     for key, _, m_end, seg_end in _segments(APPLICATION_LABELS, text, start, end):
-        spec = _RowSpec("applications", key, APPLICANT_COLUMNS, [Block(7, sums=True)], _balanced)
+        spec = _RowSpec("applications", key, APPLICATION_COLUMNS, [Block(7, sums=True)], _balanced)
         row = _split_row(text, spec, m_end, seg_end, notes)
         if row:
             # A label this parser does not know, printed after the row's cells, is a row of

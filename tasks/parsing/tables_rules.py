@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from govreports.contract.vocabulary import (
+    APPLICANT_COLUMNS,
+    APPLICATION_COLUMNS,
     OTHER_ROWS_2019,
     OTHER_ROWS_2021,
     OUTCOME_ROWS_2019,
     REVIEW_COLUMNS,
 )
-from tasks.parsing.labels import APPLICANT_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -58,7 +59,7 @@ APPLICATION_RULES = (
         ("outcome_total", "carried_forward"),
     ),
     Rule("R2", "applications", "rows", ("outcome_total",), _OUTCOME_ROWS),
-    Rule("R3", "applications", "columns", ("total",), APPLICANT_COLUMNS[:-1]),
+    Rule("R3", "applications", "columns", ("total",), APPLICANT_COLUMNS),
 )
 REVIEW_RULES = tuple(
     Rule(rule_id, "review_litigation", "columns", ("total",), REVIEW_COLUMNS[:-1], only=(row,))
@@ -147,7 +148,7 @@ LEGACY_RULES = (
 P10 = Rule("P10", "legacy_stats", "columns", ("value",), ("cumulative",), "le")
 RULES = (*APPLICATION_RULES, *REVIEW_RULES, *LEGACY_RULES, P10)
 _COLUMNS = {
-    "applications": APPLICANT_COLUMNS,
+    "applications": APPLICATION_COLUMNS,
     "review_litigation": REVIEW_COLUMNS,
     "legacy_stats": _LEGACY_COLUMNS,
 }
