@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     # Per-worker memory cap (bytes or "3GiB"): past 95% the nanny restarts the worker.
     dask_worker_memory: str = "3GiB"
 
+    # OCR of scanned PDF pages (local rapidocr-onnxruntime models; nothing leaves the machine).
+    # Off: a PDF made only of page images is quarantined as "scanned: no text layer".
+    ocr_enabled: bool = True
+    # Per document: pages past the first ocr_max_pages, or after ocr_max_seconds of OCR, stay
+    # unread (noted), so a 500-page scan cannot stall a batch (~1-10 s a page on one core).
+    ocr_max_pages: int = Field(default=30, ge=0)
+    ocr_max_seconds: float = Field(default=300.0, gt=0)
+    ocr_dpi: int = Field(default=150, ge=72, le=600)
+    # onnxruntime threads per OCR call; 0 = its default (every core).
+    ocr_threads: int = Field(default=0, ge=0)
+
     # Publishing.
     commit_retries: int = 8
     # Also build GX's own Data Docs under quality/data-docs/ (they load CSS/JS from CDNs and

@@ -325,6 +325,7 @@ class Curated:
                     approximate=bool(f["approximate"]),
                     raw=f["raw"] or "",
                     line=f["line"],
+                    source="ocr" if f.get("source") == "ocr" else "text",
                 )
             )
         out: dict[tuple[str, int], tuple[Report, dict[str, Any]]] = {}

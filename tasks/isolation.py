@@ -33,6 +33,7 @@ from govreports.contract.models import ParseError, Report
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
+    from tasks.parsing.ocr import OcrOptions
 
 _HEADER = struct.Struct("!Q")
 _SAMPLE_SECONDS = 0.01
@@ -143,14 +144,16 @@ class ParseWorker:
             proc.kill()
             proc.wait()
 
-    def parse(self, data: bytes, filename: str, max_bytes: int | None) -> Report:
+    def parse(
+        self, data: bytes, filename: str, max_bytes: int | None, ocr: OcrOptions | None = None
+    ) -> Report:
         """Parse one document in the child; ``ParseError`` for a refusal or a budget exceeded."""
         proc = self._proc if self._proc is not None and self._proc.poll() is None else None
         if proc is None:
             proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            _send(proc.stdin, (data, filename, max_bytes))
+            _send(proc.stdin, (data, filename, max_bytes, ocr))
         except OSError:
             self._kill()
             raise ParseError("parser_error", "the parse worker died before reading") from None
@@ -239,13 +242,16 @@ def prestart(settings: Settings) -> None:
 def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:
     """``parse_document`` under the settings' budgets: in this thread's warm worker, or in
     this process when ``parse_isolated`` is off (fast unit tests, debugging)."""
+    from tasks.parsing.ocr import ocr_options
+
+    ocr = ocr_options(settings)
     if not settings.parse_isolated:
         from tasks.parse import parse_document
 
-        return parse_document(data, filename, max_bytes=settings.max_object_bytes)
+        return parse_document(data, filename, max_bytes=settings.max_object_bytes, ocr=ocr)
     worker = _acquire(Budget.from_settings(settings))
     try:
-        return worker.parse(data, filename, settings.max_object_bytes)
+        return worker.parse(data, filename, settings.max_object_bytes, ocr)
     finally:
         _release(worker)
 
@@ -272,11 +278,12 @@ def _serve(memory_bytes: int) -> None:
     _send(out, ("ready", baseline))
     while True:
         try:
-            data, filename, max_bytes = _receive(source)
+            data, filename, max_bytes, ocr = _receive(source)
         except EOFError:
             return
         try:
-            reply: tuple[Any, ...] = ("ok", parse_document(data, filename, max_bytes=max_bytes))
+            report = parse_document(data, filename, max_bytes=max_bytes, ocr=ocr)
+            reply: tuple[Any, ...] = ("ok", report)
         except ParseError as exc:
             reply = ("error", exc.code, exc.reason)
         except MemoryError:

@@ -13,10 +13,10 @@ import hashlib
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from govreports.contract.models import ParseError, Report
+from govreports.contract.models import Fact, ParseError, Report
 from govreports.contract.numbers import bound_facts
 from tasks.batch import Quarantined, Timings
 from tasks.parsing.meta import extract_meta
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tasks.delta import Curated
     from tasks.fetch import Fetched
     from tasks.parsing.document import Document
+    from tasks.parsing.ocr import OcrOptions
     from tasks.store import ObjectRef
 
 _REPORT_TITLE = re.compile(r"信息公开.{0,16}报告|政务公开.{0,16}报告")
@@ -41,10 +42,15 @@ _LETTER_TITLE = re.compile(r"(?:的|之)(?:函|通知|批复|请示|意见)$|^�
 log = logging.getLogger(__name__)
 
 
-def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Report:
-    """Parse one report file. Raises ParseError when it cannot be read or is not a report."""
+def parse_document(
+    data: bytes, filename: str, *, max_bytes: int | None = None, ocr: OcrOptions | None = None
+) -> Report:
+    """Parse one report file. Raises ParseError when it cannot be read or is not a report.
+
+    ``ocr`` bounds the OCR of scanned PDF pages (default: on, ``OcrOptions()``).
+    """
     report_id = hashlib.sha256(data).hexdigest()
-    raw = read_document(data, filename, max_bytes=max_bytes)
+    raw = read_document(data, filename, max_bytes=max_bytes, ocr=ocr)
     check_text_size(sum(map(len, raw.lines)), max(map(len, raw.lines), default=0))
     doc = normalize_document(to_simplified(raw))
     if not any(doc.lines):
@@ -66,7 +72,7 @@ def parse_document(data: bytes, filename: str, *, max_bytes: int | None = None) 
         signed_on=meta.signed_on,
         region=meta.region,
         sections=meta.sections,
-        facts=facts,
+        facts=_mark_ocr(facts, doc.ocr_lines),
         notes=_unique(notes),
         meta_sources=meta.sources,
         text=doc.text,
@@ -90,6 +96,13 @@ def _check_is_report(title: str | None, doc: Document, *, has_tables: bool) -> N
             "not_a_report",
             "no 政府信息公开 report title, report structure or statistics table was found",
         )
+
+
+def _mark_ocr(facts: list[Fact], ocr_lines: set[int]) -> list[Fact]:
+    """Facts read from a line that OCR produced say so (``source="ocr"``)."""
+    if not ocr_lines:
+        return facts
+    return [replace(f, source="ocr") if f.line in ocr_lines else f for f in facts]
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -180,6 +180,7 @@ def fact_rows(reports: Sequence[Report]) -> pa.Table:
             "approximate": f.approximate,
             "raw": f.raw,
             "line": f.line,
+            "source": f.source,
         }
         for r in reports
         for f in r.facts

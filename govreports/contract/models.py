@@ -10,10 +10,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 # 2: ``meta_sources`` added (docs/contract-changelog.md).
-SCHEMA_VERSION = "2"
+# 3: ``Fact.source`` ("text" | "ocr") added (docs/contract-changelog.md).
+SCHEMA_VERSION = "3"
 PARSER_VERSION = "0.1.0"
 
 Format = Literal["pre2019", "2019", "2021", "unknown"]
+FactSource = Literal["text", "ocr"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Fact:
     approximate: bool = False
     raw: str = ""
     line: int | None = None
+    # Where the value was read: the document's text ("text") or a page image by OCR ("ocr").
+    source: FactSource = "text"
 
     @property
     def key(self) -> tuple[str, str, str]:

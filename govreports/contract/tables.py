@@ -73,6 +73,7 @@ FACTS = pa.schema(
         ("approximate", pa.bool_()),
         ("raw", _STR),
         ("line", pa.int32()),
+        ("source", _STR),  # text | ocr (schema_version 3)
     ]
 )
 

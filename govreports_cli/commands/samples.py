@@ -16,7 +16,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--layouts",
         default=None,
-        help="comma-separated subset of txt_pipe,txt_flat,txt_gbk,html,docx,pdf (default: all)",
+        help=(
+            "comma-separated subset of txt_pipe,txt_flat,txt_gbk,html,docx,pdf (default: all "
+            "of these), or pdf_scan (image-only PDFs) / pdf_table_images (tables as pictures), "
+            "which need OCR and are made only when named"
+        ),
     )
     p.add_argument(
         "--hostile",
@@ -31,13 +35,13 @@ def run(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from govreports_cli.samples import LAYOUTS, generate
+    from govreports_cli.samples import ALL_LAYOUTS, LAYOUTS, generate
 
     layouts = tuple(x.strip() for x in args.layouts.split(",")) if args.layouts else LAYOUTS
-    unknown = [x for x in layouts if x not in LAYOUTS]
+    unknown = [x for x in layouts if x not in ALL_LAYOUTS]
     if unknown or args.n < 0:
         reason = f"unknown layout(s) {', '.join(unknown)}" if unknown else "--n must be >= 0"
-        print(f"error: {reason}; layouts are {', '.join(LAYOUTS)}", file=sys.stderr)
+        print(f"error: {reason}; layouts are {', '.join(ALL_LAYOUTS)}", file=sys.stderr)
         return 2
     out = Path(args.out)
     if out.exists() and not out.is_dir():

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 from typing import TYPE_CHECKING
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 LAYOUTS: tuple[str, ...] = ("txt_pipe", "txt_flat", "txt_gbk", "html", "docx", "pdf")
+# Layouts read by OCR: seconds per page, so they are asked for by name (``--layouts pdf_scan``)
+# rather than cycled through with the others.
+SCAN_LAYOUTS: tuple[str, ...] = ("pdf_scan", "pdf_table_images")
+ALL_LAYOUTS: tuple[str, ...] = LAYOUTS + SCAN_LAYOUTS
 EXTENSIONS = {
     "txt_pipe": "txt",
     "txt_flat": "txt",
@@ -26,38 +31,43 @@ EXTENSIONS = {
     "html": "html",
     "docx": "docx",
     "pdf": "pdf",
+    "pdf_scan": "pdf",
+    "pdf_table_images": "pdf",
 }
 
-__all__ = ["EXTENSIONS", "FORMATS", "LAYOUTS", "SampleTruth", "generate", "make_truth", "render"]
+__all__ = [
+    "ALL_LAYOUTS",
+    "EXTENSIONS",
+    "FORMATS",
+    "LAYOUTS",
+    "SCAN_LAYOUTS",
+    "SampleTruth",
+    "generate",
+    "make_truth",
+    "render",
+]
+
+
+# layout → (module, function); modules are imported on demand: python-docx, reportlab and the
+# scan renderer cost a noticeable share of a txt-only run.
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "txt_pipe": ("govreports_cli.samples.render_txt", "render_pipe"),
+    "txt_flat": ("govreports_cli.samples.render_txt", "render_flat"),
+    "txt_gbk": ("govreports_cli.samples.render_txt", "render_gbk"),
+    "html": ("govreports_cli.samples.render_html", "render_html"),
+    "docx": ("govreports_cli.samples.render_docx", "render_docx"),
+    "pdf": ("govreports_cli.samples.render_pdf", "render_pdf"),
+    "pdf_scan": ("govreports_cli.samples.render_scan", "render_scan"),
+    "pdf_table_images": ("govreports_cli.samples.render_scan", "render_table_pictures"),
+}
 
 
 def _renderer(layout: str) -> Callable[[SampleTruth], bytes]:
-    # Imported on demand: python-docx and reportlab cost a noticeable share of a txt-only run.
-    if layout == "txt_pipe":
-        from govreports_cli.samples.render_txt import render_pipe
-
-        return render_pipe
-    if layout == "txt_flat":
-        from govreports_cli.samples.render_txt import render_flat
-
-        return render_flat
-    if layout == "txt_gbk":
-        from govreports_cli.samples.render_txt import render_gbk
-
-        return render_gbk
-    if layout == "html":
-        from govreports_cli.samples.render_html import render_html
-
-        return render_html
-    if layout == "docx":
-        from govreports_cli.samples.render_docx import render_docx
-
-        return render_docx
-    if layout == "pdf":
-        from govreports_cli.samples.render_pdf import render_pdf
-
-        return render_pdf
-    raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    if layout not in _RENDERERS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(ALL_LAYOUTS)}")
+    module, name = _RENDERERS[layout]
+    renderer: Callable[[SampleTruth], bytes] = getattr(importlib.import_module(module), name)
+    return renderer
 
 
 def render(truth: SampleTruth, layout: str) -> bytes:

@@ -117,9 +117,17 @@ class SampleTruth:
             "signed_on": self.signed_on,
             "region": asdict(self.region),
             "sections": list(self.sections),
-            "facts": [asdict(f) for f in self.facts],
+            # A scanned layout's table facts can only be read by OCR, and say so.
+            "facts": [{**asdict(f), "source": fact_source(f, layout)} for f in self.facts],
             "notes": [],
         }
         if layout is not None:
             out["layout"] = layout
         return out
+
+
+def fact_source(fact: Fact, layout: str | None) -> str:
+    """Where a reader gets this fact from in ``layout``: the page images, or the text."""
+    if layout == "pdf_scan" or (layout == "pdf_table_images" and fact.table != "text"):
+        return "ocr"
+    return fact.source

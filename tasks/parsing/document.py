@@ -40,6 +40,8 @@ class Document:
     # 发布机构), HTML <title>/<meta>, PDF document info. Keys are free-form, values raw text.
     meta: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # 1-based lines read by OCR from a page image; facts read from them say so (source "ocr").
+    ocr_lines: set[int] = field(default_factory=set)
 
     @property
     def text(self) -> str:

@@ -119,7 +119,14 @@ def normalize_document(doc: Document) -> Document:
             f"control_characters: {sum(controls.values())} control characters (NUL and the like) "
             f"removed from {len(controls)} line(s) of the file: {where}"
         )
-    return Document(kind=doc.kind, lines=lines, tables=tables, meta=meta, notes=notes)
+    return Document(
+        kind=doc.kind,
+        lines=lines,
+        tables=tables,
+        meta=meta,
+        notes=notes,
+        ocr_lines={new_index[n] for n in doc.ocr_lines if n in new_index},
+    )
 
 
 def _nearest(index: dict[int, int], line: int) -> int:

@@ -42,6 +42,8 @@ class PageGeometry:
     words: list[Word] = field(default_factory=list)
     rulings: list[Ruling] = field(default_factory=list)
     text: str = ""  # the text layer in PDFium's reading order, lines split by CR LF
+    # Image objects (x0, top, x1, bottom): where a scan or a pictured table needs OCR.
+    images: list[BBox] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -93,7 +95,12 @@ def _page(page: object, number: int) -> PageGeometry:
             geo.words.append(Word(ch, left, height - top, right, height - bottom, number))
     finally:
         textpage.close()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):  # type: ignore[attr-defined]
+    kinds = [raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]
+    for obj in page.get_objects(filter=kinds, max_depth=3):  # type: ignore[attr-defined]
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            geo.images.append((left, height - top, right, height - bottom))
+            continue
         stroked = _stroked(obj, raw)
         for box in _path_boxes(obj, raw):
             x0, y0, x1, y1 = box

@@ -18,12 +18,15 @@ from lxml import etree
 
 from govreports.contract.models import ParseError
 from tasks.parsing.document import Document, Table, TableRow
+from tasks.parsing.ocr import OcrOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import IO
 
     from lxml.etree import _Element
+
+    from tasks.parsing.pdf_geometry import PageGeometry
 
 # A .docx member larger than this once inflated, or inflating more than _MAX_RATIO times,
 # is treated as a zip bomb; real reports stay far below both.
@@ -80,8 +83,13 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff\U00010000-\U0
 _TERMINATORS = tuple("。！？；：")
 
 
-def read_document(data: bytes, filename: str, *, max_bytes: int | None = None) -> Document:
-    """Read one report file into a Document of raw lines, tables and container metadata."""
+def read_document(
+    data: bytes, filename: str, *, max_bytes: int | None = None, ocr: OcrOptions | None = None
+) -> Document:
+    """Read one report file into a Document of raw lines, tables and container metadata.
+
+    ``ocr`` says whether and how far scanned PDF pages are read by OCR (default: on).
+    """
     if max_bytes is not None and len(data) > max_bytes:
         raise ParseError("too_large", f"{len(data)} bytes is over the limit of {max_bytes}")
     if not data.strip():
@@ -93,7 +101,7 @@ def read_document(data: bytes, filename: str, *, max_bytes: int | None = None) -
     readers: dict[str, Callable[[bytes], Document]] = {
         "txt": _read_txt,
         "html": _read_html,
-        "pdf": _read_pdf,
+        "pdf": lambda pdf: _read_pdf(pdf, OcrOptions() if ocr is None else ocr),
         "docx": _read_docx,
     }
     doc = readers[kind](data)
@@ -506,9 +514,10 @@ def _span(value: object) -> int:
         return 1
 
 
-def _read_pdf(data: bytes) -> Document:
+def _read_pdf(data: bytes, ocr: OcrOptions) -> Document:
     """Text and ruled tables from PDFium in one pass (docs/adr/0013); pypdf where PDFium fails.
 
+    Scanned pages, and pictures of tables on text pages, are read by OCR (docs/adr/0014).
     pypdf stays the reader of last resort: it names what is wrong with an encrypted or
     damaged file, and reads a few files PDFium refuses.
     """
@@ -518,16 +527,25 @@ def _read_pdf(data: bytes) -> Document:
         content = read_pdf(data)
     except Exception:  # noqa: BLE001 - PDFium's errors are untyped; pypdf says what is wrong
         return _read_pdf_text_only(data)
-    raw = [
-        ln
+    page_lines = [
+        [ln for ln in _split_lines(page.text) if ln.strip() and not _PAGE_FOOTER.match(ln)]
         for page in content.pages
-        for ln in _split_lines(page.text)
-        if ln.strip() and not _PAGE_FOOTER.match(ln)
     ]
-    notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
-    lines = join_pdf_lines(raw)
+    notes: list[str] = []
+    after: dict[int, list[str]] = {}
+    ocr_lines = _ocr_pdf(data, content.pages, page_lines, ocr, notes=notes, after=after)
+    lines, ocr_line_numbers = _join_runs(page_lines, ocr_lines, after)
+    if not any(lines) and not notes:
+        notes.append("pdf_no_text_layer: the PDF has no extractable text")
     tables = tables_of(content.pages, lines)
-    return Document(kind="pdf", lines=lines, tables=tables, meta=content.meta, notes=notes)
+    return Document(
+        kind="pdf",
+        lines=lines,
+        tables=tables,
+        meta=content.meta,
+        notes=notes,
+        ocr_lines=ocr_line_numbers,
+    )
 
 
 def _read_pdf_text_only(data: bytes) -> Document:
@@ -563,6 +581,152 @@ def _read_pdf_text_only(data: bytes) -> Document:
     notes = [] if any(raw) else ["pdf_no_text_layer: the PDF has no extractable text"]
     notes.append("pdf_geometry: PDFium could not open the file; text only, no table geometry")
     return Document(kind="pdf", lines=join_pdf_lines(raw), meta=meta, notes=notes)
+
+
+def _join_runs(
+    page_lines: list[list[str]], ocr_lines: dict[int, list[str]], after: dict[int, list[str]]
+) -> tuple[list[str], set[int]]:
+    """The document's lines, and which of them OCR read.
+
+    Hard wraps are undone within each run of pages from one source, so a line read by OCR
+    is never joined to a text-layer line and the facts read from it can say so.
+    """
+    lines: list[str] = []
+    ocr_line_numbers: set[int] = set()
+    run: list[str] = []
+    run_is_ocr = False
+    for n, text_lines in enumerate(page_lines, start=1):
+        chunks = [(False, text_lines)] if text_lines else []
+        if n in ocr_lines:
+            chunks.append((True, ocr_lines[n]))
+        if after.get(n):
+            chunks.append((False, after[n]))
+        for is_ocr, chunk in chunks:
+            if is_ocr != run_is_ocr and run:
+                _flush_run(run, run_is_ocr, lines, ocr_line_numbers)
+            run_is_ocr = is_ocr
+            run.extend(chunk)
+    _flush_run(run, run_is_ocr, lines, ocr_line_numbers)
+    return lines, ocr_line_numbers
+
+
+def _flush_run(run: list[str], is_ocr: bool, lines: list[str], ocr_lines: set[int]) -> None:
+    joined = join_pdf_lines(run)
+    if is_ocr:
+        ocr_lines.update(range(len(lines) + 1, len(lines) + len(joined) + 1))
+    lines.extend(joined)
+    run.clear()
+
+
+# A page whose text layer holds fewer visible characters than this is read as a scan when it
+# shows an image (a scanner's PDF often carries a page number or a stamp as text).
+_SCAN_TEXT_CHARS = 20
+# An image covering this share of a page that has a text layer is read by OCR too: a
+# statistics table pasted in as a picture.
+_IMAGE_SHARE = 0.25
+
+
+def _ocr_pdf(
+    data: bytes,
+    pages: Sequence[PageGeometry],
+    page_lines: list[list[str]],
+    ocr: OcrOptions,
+    *,
+    notes: list[str],
+    after: dict[int, list[str]],
+) -> dict[int, list[str]]:
+    """Lines read by OCR for the pages that need it (1-based page → lines), with notes.
+
+    A scanned page (no text layer, an image) is read whole; on a page with a text layer,
+    only the text inside its large images is read. With OCR off, a PDF that is nothing but
+    scans is quarantined (``scanned_no_text``); scanned pages of a mixed PDF are noted.
+    On a page with pictures, its text layer is split into the text above and below them
+    (``page_lines`` keeps the part above, ``after`` gets the part below), so the lines read
+    from the picture stand where the picture does.
+    """
+    scanned, pictured = _pages_needing_ocr(pages, page_lines)
+    if not scanned and not pictured:
+        return {}
+    if not ocr.enabled:
+        if len(scanned) == len(page_lines):
+            raise ParseError("scanned_no_text", "scanned: no text layer (OCR is off)")
+        notes.append(f"ocr_off: {_pages(sorted([*scanned, *pictured]))} not read (images)")
+        return {}
+    import pypdfium2 as pdfium
+
+    from tasks.parsing.ocr import group_lines, line_text, ocr_page_words, ocr_pages
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        result = ocr_pages(pdf, scanned, ocr)
+        out = dict(result.lines)
+        for n, boxes in pictured.items():
+            if len(out) >= ocr.max_pages:
+                result.skipped.append(n)
+                continue
+            words = [
+                w
+                for w in ocr_page_words(pdf[n - 1], n, ocr)
+                if any(_inside(w.x0, w.top, w.x1, w.bottom, box) for box in boxes)
+            ]
+            out[n] = [line_text(line) for line in group_lines(words)]
+            page_lines[n - 1], after[n] = _text_around(pdf[n - 1], boxes)
+    finally:
+        pdf.close()
+    if out:
+        notes.append(f"ocr: {len(out)} pages read by OCR ({_pages(sorted(out))})")
+    if result.skipped:
+        notes.append(
+            f"ocr_budget: {_pages(sorted(result.skipped))} not read: over the OCR budget of "
+            f"{ocr.max_pages} pages / {ocr.max_seconds:g} s per document"
+        )
+    return out
+
+
+_Box = tuple[float, float, float, float]
+
+
+def _pages_needing_ocr(
+    pages: Sequence[PageGeometry], page_lines: list[list[str]]
+) -> tuple[list[int], dict[int, list[_Box]]]:
+    """Scanned pages (images, no text layer) and text pages with large images, 1-based."""
+    scanned: list[int] = []
+    pictured: dict[int, list[_Box]] = {}
+    for geo, text_lines in zip(pages, page_lines, strict=True):
+        if not geo.images:
+            continue
+        if sum(len(ln.replace(" ", "")) for ln in text_lines) < _SCAN_TEXT_CHARS:
+            scanned.append(geo.page)
+            continue
+        covered = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in geo.images)
+        if covered >= _IMAGE_SHARE * geo.width * geo.height:
+            pictured[geo.page] = list(geo.images)
+    return scanned, pictured
+
+
+def _text_around(page: object, boxes: list[_Box]) -> tuple[list[str], list[str]]:
+    """The page's text-layer lines above and below its pictures (text beside them is lost)."""
+    width, height = page.get_size()  # type: ignore[attr-defined]
+    top = min(b[1] for b in boxes)
+    bottom = max(b[3] for b in boxes)
+    text = page.get_textpage()  # type: ignore[attr-defined]
+
+    def lines(low: float, high: float) -> list[str]:
+        if high <= low:
+            return []
+        raw = text.get_text_bounded(left=0, bottom=low, right=width, top=high)
+        return [ln for ln in _split_lines(raw) if ln.strip() and not _PAGE_FOOTER.match(ln)]
+
+    return lines(height - top, height), lines(0, height - bottom)
+
+
+def _inside(x0: float, top: float, x1: float, bottom: float, box: tuple[float, ...]) -> bool:
+    mid_x, mid_y = (x0 + x1) / 2, (top + bottom) / 2
+    return box[0] <= mid_x <= box[2] and box[1] <= mid_y <= box[3]
+
+
+def _pages(numbers: list[int]) -> str:
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
 
 
 def _squash(line: str) -> str:

@@ -60,6 +60,7 @@ def to_simplified(doc: Document) -> Document:
         lines=[convert(line) for line in doc.lines],
         tables=tables,
         meta={k: convert(v) for k, v in doc.meta.items()},
+        ocr_lines=set(doc.ocr_lines),
         notes=[
             *doc.notes,
             (

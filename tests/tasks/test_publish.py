@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -161,3 +162,28 @@ def test_a_run_s_curated_crosses_a_process_boundary(curated: Curated) -> None:
     assert copy.settings == curated.settings
     assert copy.opens == 0
     assert [r["key"] for r in copy.read("reports", ["key"]).to_pylist()] == ["raw/p.txt"]
+
+
+def test_a_facts_table_from_before_the_source_column_gains_it(settings: Settings) -> None:
+    """Upgrading onto tables written by schema_version 1: the new column is added, not a crash."""
+    import pyarrow as pa
+    from deltalake import DeltaTable, write_deltalake
+
+    from govreports.contract.tables import FACTS
+
+    old = pa.schema([f for f in FACTS if f.name != "source"])
+    from tasks.store import delta_storage_options
+
+    uri, options = settings.table_uri("facts"), delta_storage_options(settings)
+    DeltaTable.create(uri, old, partition_by=["report_year"], storage_options=options)
+    before = {n: [None] for n in old.names} | {"report_id": ["old"], "report_year": [2023]}
+    write_deltalake(uri, pa.table(before, schema=old), mode="append", storage_options=options)
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+
+    scanned = report("scan")
+    scanned.facts = [replace(f, source="ocr") for f in scanned.facts]
+    publish_batch(curated, [item(scanned, "raw/scan.pdf", "e1")], [], None, "run-1")
+
+    by_id = {(r["report_id"], r["source"]) for r in rows(curated, "facts")}
+    assert by_id == {("old", None), (scanned.report_id, "ocr")}
