@@ -54,8 +54,15 @@ class Budget:
     memory_bytes: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Budget:
-        return cls(settings.parse_seconds, settings.parse_memory_mb * 1024 * 1024)
+    def from_settings(cls, settings: Settings, *, pdf: bool = False) -> Budget:
+        """The per-document budget; a PDF may be a scan, and OCR gets its own share on top
+        (``ocr_max_seconds``, ``ocr_memory_mb``: the engine and a page image need ~0.5-1 GB,
+        docs/adr/0012), so a PDF goes to a worker of its own with that larger budget."""
+        seconds, memory_mb = settings.parse_seconds, settings.parse_memory_mb
+        if pdf and settings.ocr_enabled:
+            seconds += settings.ocr_max_seconds
+            memory_mb += settings.ocr_memory_mb
+        return cls(seconds, memory_mb * 1024 * 1024)
 
 
 def _statm(pid: int, field: int) -> int:
@@ -234,9 +241,10 @@ def prestart(settings: Settings) -> None:
     """Start one worker now (a warm process calls this at start-up, so the first document of
     the first run does not wait for the worker's imports)."""
     if settings.parse_isolated:
-        worker = _acquire(Budget.from_settings(settings))
-        worker.start()
-        _release(worker)
+        for budget in {Budget.from_settings(settings), Budget.from_settings(settings, pdf=True)}:
+            worker = _acquire(budget)
+            worker.start()
+            _release(worker)
 
 
 def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:
@@ -249,7 +257,7 @@ def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:
         from tasks.parse import parse_document
 
         return parse_document(data, filename, max_bytes=settings.max_object_bytes, ocr=ocr)
-    worker = _acquire(Budget.from_settings(settings))
+    worker = _acquire(Budget.from_settings(settings, pdf=b"%PDF-" in data[:1024]))
     try:
         return worker.parse(data, filename, settings.max_object_bytes, ocr)
     finally:

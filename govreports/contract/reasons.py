@@ -19,7 +19,7 @@ CODES: Final[dict[str, str]] = {
     "unreadable": "the bytes are not what they claim to be (encoding, damaged PDF or HTML)",
     "encrypted": "a password-protected PDF",
     "corrupt_archive": "a .docx whose zip archive is damaged or contradicts itself",
-    "scanned": "a scanned PDF: images without a text layer, and no OCR text",
+    "scanned": "a scanned PDF: page images without a text layer, and OCR turned off",
     "not_a_report": "text, but not an annual information-disclosure report",
     "over_time_budget": "reading and parsing it took longer than the per-document time budget",
     "over_memory_budget": "reading and parsing it needed more than the per-document memory budget",

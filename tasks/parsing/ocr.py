@@ -44,17 +44,14 @@ class OcrOptions:
 def ocr_options(settings: Settings) -> OcrOptions:
     """The OCR options the settings ask for (``GOVREPORTS_OCR_*``).
 
-    Inside the per-document time budget of an isolated parse (``parse_seconds``), OCR stops
-    at 80% of it: the pages read so far make a report with an ``ocr_budget`` note, rather
-    than the whole document being killed as ``over_time_budget``.
+    An isolated parse gives a PDF ``parse_seconds + ocr_max_seconds`` (tasks/isolation.py):
+    OCR stops itself after ``ocr_max_seconds`` with an ``ocr_budget`` note, so the pages read
+    so far make a report instead of the whole document being killed as over its budget.
     """
-    max_seconds = settings.ocr_max_seconds
-    if settings.parse_isolated:
-        max_seconds = min(max_seconds, 0.8 * settings.parse_seconds)
     return OcrOptions(
         enabled=settings.ocr_enabled,
         max_pages=settings.ocr_max_pages,
-        max_seconds=max_seconds,
+        max_seconds=settings.ocr_max_seconds,
         dpi=settings.ocr_dpi,
         threads=settings.ocr_threads,
     )

@@ -639,7 +639,7 @@ def _ocr_pdf(
 
     A scanned page (no text layer, an image) is read whole; on a page with a text layer,
     only the text inside its large images is read. With OCR off, a PDF that is nothing but
-    scans is quarantined (``scanned_no_text``); scanned pages of a mixed PDF are noted.
+    scans is quarantined (``scanned``); scanned pages of a mixed PDF are noted.
     On a page with pictures, its text layer is split into the text above and below them
     (``page_lines`` keeps the part above, ``after`` gets the part below), so the lines read
     from the picture stand where the picture does.
@@ -649,7 +649,7 @@ def _ocr_pdf(
         return {}
     if not ocr.enabled:
         if len(scanned) == len(page_lines):
-            raise ParseError("scanned_no_text", "scanned: no text layer (OCR is off)")
+            raise ParseError("scanned", "scanned: no text layer (OCR is off)")
         notes.append(f"ocr_off: {_pages(sorted([*scanned, *pictured]))} not read (images)")
         return {}
     import pypdfium2 as pdfium

@@ -115,15 +115,28 @@ def test_a_box_is_cut_where_its_characters_stand_a_cell_apart() -> None:
 
 
 def test_settings_give_the_ocr_options() -> None:
-    options = ocr_options(Settings(ocr_enabled=False, ocr_max_pages=3, ocr_dpi=200))
-    assert options == OcrOptions(enabled=False, max_pages=3, max_seconds=300.0, dpi=200)
+    settings = Settings(ocr_enabled=False, ocr_max_pages=3, ocr_dpi=200, ocr_max_seconds=50)
+    assert ocr_options(settings) == OcrOptions(
+        enabled=False, max_pages=3, max_seconds=50.0, dpi=200
+    )
     assert ocr_options(Settings()).enabled  # on by default
+
+
+def test_a_pdf_is_parsed_under_a_budget_with_room_for_ocr() -> None:
+    from tasks.isolation import Budget
+
+    settings = Settings(parse_seconds=30, parse_memory_mb=512, ocr_max_seconds=120)
+    plain, pdf = Budget.from_settings(settings), Budget.from_settings(settings, pdf=True)
+    assert (plain.seconds, plain.memory_bytes) == (30, 512 * 2**20)
+    assert (pdf.seconds, pdf.memory_bytes) == (150, (512 + 1024) * 2**20)
+    off = Settings(parse_seconds=30, parse_memory_mb=512, ocr_enabled=False)
+    assert Budget.from_settings(off, pdf=True) == Budget.from_settings(off)
 
 
 def test_a_scan_with_ocr_off_is_quarantined_as_scanned() -> None:
     with pytest.raises(ParseError) as caught:
         parse_document(_scan("2021"), "scan.pdf", ocr=OcrOptions(enabled=False))
-    assert caught.value.code == "scanned_no_text"
+    assert caught.value.code == "scanned"
     assert caught.value.reason.startswith("scanned: no text layer")
 
 
@@ -137,7 +150,7 @@ def test_the_scan_layout_has_no_text_layer() -> None:
 
 def test_ocr_is_imported_only_when_a_scan_needs_it() -> None:
     code = (
-        "import sys, govreports.cli\n"
+        "import sys, govreports_cli.cli\n"
         "from tasks.parse import parse_document\n"
         "parse_document('政府信息公开工作年度报告\\n主动公开 依申请公开'.encode(), 'r.txt')\n"
         "assert 'rapidocr_onnxruntime' not in sys.modules, 'OCR imported for a text report'\n"
