@@ -57,7 +57,7 @@ class Budget:
     def from_settings(cls, settings: Settings, *, pdf: bool = False) -> Budget:
         """The per-document budget; a PDF may be a scan, and OCR gets its own share on top
         (``ocr_max_seconds``, ``ocr_memory_mb``: the engine and a page image need ~0.5-1 GB,
-        docs/adr/0012), so a PDF goes to a worker of its own with that larger budget."""
+        docs/adr/0014), so a PDF goes to a worker of its own with that larger budget."""
         seconds, memory_mb = settings.parse_seconds, settings.parse_memory_mb
         if pdf and settings.ocr_enabled:
             seconds += settings.ocr_max_seconds
