@@ -77,6 +77,7 @@ _MAX_JOINT_READINGS = 512
 _NEXT_LABEL_NUMBER = re.compile(r"(?<=\d)[ |]+\d{1,2}[.．、]$")
 _TOKEN = re.compile(r"[^\s|]+")
 _CELL_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_DASH_CELLS = frozenset({"-", "－", "—", "——", "/", "无", "空"})
 
 Plausibility = Callable[[tuple[Cell, ...]], tuple[float, ...]]
 
@@ -410,7 +411,14 @@ def _pipe_cells(run: str, n: int) -> tuple[Cell, ...] | None:
     for part in parts:
         offset = run.index(part, offset) if part else offset
         value = part.strip()
-        number = to_float(value) if "." in value else to_int(value) if value else 0
+        number: int | float
+        if not value or value in _DASH_CELLS:
+            # Empty, '-', '—', '/' and '无' cells write 0 in a delimited row; the raw mark is kept.
+            number = 0
+        elif _CELL_NUMBER.fullmatch(value):
+            number = to_float(value) if "." in value else to_int(value)
+        else:
+            return None  # a word where a number belongs: these are not the row's cells
         cells.append(Cell(number, value, offset))
     return tuple(cells)
 

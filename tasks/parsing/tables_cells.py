@@ -236,7 +236,10 @@ def _review_facts(table: Table, rows: list[list[str]], notes: list[str]) -> list
     header: list[list[str]] = []
     for source, cells in zip(table.rows, rows, strict=True):
         values = [_value(c) for c in cells]
-        if sum(v is not None for v in values) < 5:
+        # The value row holds numbers; its zeros may be written blank ('&nbsp;', '—', '无'),
+        # so blanks count towards its width and a row with a few numbers is still the value row.
+        written = sum(v is not None or c in _BLANKS for v, c in zip(values, cells, strict=True))
+        if not any(v is not None for v in values) or written < 5:
             header.append(cells)
             continue
         facts: list[Fact] = []

@@ -333,6 +333,36 @@ def test_cells_columns_by_header_group_labels_and_blanks() -> None:
     assert got[("applications", "other_misc", "total")].value == 110
 
 
+def test_cells_table4_value_row_mostly_blank() -> None:
+    # Shanghai-style 表四: zeros written as empty cells, so the value row holds 3 numbers among
+    # 15 cells; it is still the value row (it was taken for a header and all 15 cells lost).
+    group = ["行政复议"] * 5 + ["行政诉讼"] * 10
+    sub = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    rows = [
+        group,
+        sub + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+        sub + sub + sub,
+        ["\xa0"] * 7 + ["2", "1", "3"] + ["\xa0"] * 5,
+    ]
+    facts, _ = extract_tables(_grid(rows), "2021")
+    got = {f.key: f for f in facts}
+    assert len(got) == 15
+    assert got[("review_litigation", "litigation_direct", "total")].value == 3
+    assert got[("review_litigation", "reconsideration", "upheld")].value == 0
+    assert got[("review_litigation", "reconsideration", "upheld")].raw == ""
+
+
+@pytest.mark.parametrize("mark", ["-", "—", "/", "无"])
+def test_flattened_pipe_row_with_dash_cells_does_not_crash(mark: str) -> None:
+    # A '-' cell in a delimited row crashed the whole report (int('-')).
+    row = f"一、本年新收政府信息公开申请数量 | 3 | {mark} | {mark} | {mark} | {mark} | {mark} | 3 |"
+    facts, _ = extract_tables(Document("txt", [row]), "2021")
+    got = {f.key: f for f in facts}
+    assert got[("applications", "new_received", "total")].value == 3
+    assert got[("applications", "new_received", "commercial_enterprise")].value == 0
+    assert got[("applications", "new_received", "commercial_enterprise")].raw == mark
+
+
 def test_cells_table2_units_and_colspan_repeats() -> None:
     rows = [
         ["第二十条第（八）项", "第二十条第（八）项", "第二十条第（八）项"],
