@@ -103,6 +103,14 @@ def _kind(rows: list[list[str]]) -> tuple[str, LabelSet] | None:
 
 def _column_keys(table_name: str, header: list[list[str]], width: int) -> list[str | None]:
     keys: list[str | None] = []
+    for key in _spanned_keys(table_name, header, width):
+        keys.append(key if key not in keys else None)  # colspan repeats the first cell
+    return keys
+
+
+def _spanned_keys(table_name: str, header: list[list[str]], width: int) -> list[str | None]:
+    """Each column's key, a colspan header cell giving its key to every column it spans."""
+    keys: list[str | None] = []
     for j in range(width):
         key = None
         for row in reversed(header):
@@ -110,8 +118,31 @@ def _column_keys(table_name: str, header: list[list[str]], width: int) -> list[s
             key = _column_key(table_name, cell)
             if key:
                 break
-        keys.append(key if key not in keys else None)  # colspan repeats the first cell
+        keys.append(key)
     return keys
+
+
+def _under_spans(cells: list[str], spanned: list[str | None]) -> list[str]:
+    """A row typed one value per column while its header merges columns, laid under the header.
+
+    Shanghai 2019 表二: 上一年项目数量 spans two columns (colspan=2) but each row gives one
+    cell per label, so its values sit one column left of their headers and the row ends in
+    padding. When the row's value cells, padding dropped, are exactly one per header key,
+    each value moves to the first column of its key; any other row is left as it is.
+    """
+    first = next((j for j, k in enumerate(spanned) if k is not None), None)
+    distinct = list(dict.fromkeys(k for k in spanned if k is not None))
+    if first is None or len(distinct) == len(spanned) - first:
+        return cells  # no merged header over this row's value columns
+    written = cells[first:]
+    while written and written[-1] == "":
+        written.pop()
+    if len(written) != len(distinct) or not all(_value(c) is not None for c in written):
+        return cells
+    out = [*cells[:first], *[""] * (len(cells) - first)]
+    for key, cell in zip(distinct, written, strict=True):
+        out[spanned.index(key)] = cell
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -148,11 +179,14 @@ def _labelled_facts(
     parent = "reconsideration"
     facts: list[Fact] = []
     keys_by_width: dict[int, list[str | None]] = {}  # for the header in force
-    for source, cells in zip(table.rows, rows, strict=True):
+    for source, row_cells in zip(table.rows, rows, strict=True):
+        cells = row_cells
         keys = keys_by_width.get(len(cells))
         if keys is None:
             keys = keys_by_width[len(cells)] = _column_keys(table_name, header, len(cells))
         value_cols = [j for j, k in enumerate(keys) if k not in (None, "unit")]
+        if table_name == "proactive":
+            cells = _under_spans(row_cells, _spanned_keys(table_name, header, len(row_cells)))
         label_cells = [c for j, c in enumerate(cells) if j not in value_cols and keys[j] != "unit"]
         row_key = _row_key(labels, label_cells)
         is_data = row_key is not None and any(
