@@ -1,7 +1,7 @@
 """The same backfill three ways in one run: in-process, LocalCluster 1 worker, 2 workers.
 
-Not a test: it prints figures. Generated reports in every file type (scanned PDFs join when
-the generator has them) are uploaded to three buckets of one local S3 server; the
+Not a test: it prints figures. Generated reports in the chosen file types (``--layouts``;
+scanned PDFs: ``pdf_scan``, read by OCR) are uploaded to three buckets of one local S3 server; the
 ``backfill`` flow runs against a local Prefect server, once per way:
 
 - in-process: every batch fetched, parsed and validated in this process;
@@ -101,8 +101,13 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=120, help="objects per ingest run")
     ap.add_argument("--chunk", type=int, default=10, help="documents per parse task")
     ap.add_argument("--validate", type=int, default=200, help="reports per validation task")
+    ap.add_argument(
+        "--layouts",
+        default=",".join(samples.LAYOUTS),
+        help="comma-separated; add pdf_scan,pdf_table_images for scanned PDFs (OCR, seconds/page)",
+    )
     args = ap.parse_args()
-    layouts = samples.LAYOUTS
+    layouts = tuple(args.layouts.split(","))
     print(
         f"N = {args.n} reports ({', '.join(layouts)}), batches of {args.batch}, "
         f"parse chunks of {args.chunk}, validation chunks of up to {args.validate}; "
