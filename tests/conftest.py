@@ -3,6 +3,7 @@ one Prefect server for the session, and the markers each of them puts on the tes
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,9 @@ def prefect_server() -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
+    # The server's telemetry service would call Prefect's analytics host, off loopback
+    # ("Failed to send telemetry" in the logs); the embedded runtime turns it off the same way.
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     with prefect_test_harness(server_startup_timeout=120):
         yield str(PREFECT_API_URL.value())
 
