@@ -230,9 +230,9 @@ class Curated:
         """Which of ``report_ids`` an outcome outside the batch still points to."""
         if not report_ids:
             return set()
-        where = pc.field("report_id").isin(sorted(report_ids)) & ~pc.field("key").isin(
-            sorted(batch_keys)
-        )
+        where = pc.field("report_id").isin(sorted(report_ids))
+        if batch_keys:  # an empty isin() list has no type: pyarrow refuses it
+            where &= ~pc.field("key").isin(sorted(batch_keys))
         return set(self.read("outcomes", ["report_id"], where)["report_id"].to_pylist())
 
     def existing_report_ids(self, ids: set[str], years: set[int]) -> set[str]:
@@ -256,12 +256,18 @@ class Curated:
         found = self.read("reports", ["report_year"], where)["report_year"].to_pylist()
         return {int(y) for y in found if y is not None}
 
-    def replace(self, name: str, data: pa.Table, predicate: str) -> None:
-        """Replace the rows matching ``predicate`` by ``data``, in one Delta transaction."""
+    def replace(self, name: str, data: pa.Table, predicate: str, *, refresh: bool = True) -> None:
+        """Replace the rows matching ``predicate`` by ``data``, in one Delta transaction.
+
+        ``refresh=False``: commit on the snapshot last read (the caller's check was made on
+        it), so a commit by another run since then fails this one instead of being ignored.
+        """
         from deltalake import write_deltalake
 
         spec = TABLES[name]
-        dt = self.table(name)
+        dt = None if refresh else self._tables.get(name)
+        if dt is None:
+            dt = self.table(name)
         if data.num_rows:
             write_deltalake(
                 dt,

@@ -133,11 +133,16 @@ def publish_batch(
 
     start = time.perf_counter()
     delay = 0.2
+    # Report ids an attempt wrote before its ledger commit failed: the retry removes those
+    # no outcome points to (an attempt whose report turned out superseded leaves no orphan).
+    written: set[str] = set()
     for attempt in range(1, curated.settings.commit_retries + 1):
         commits = curated.commits
         try:
-            result = _publish_once(curated, items, quarantined, rule_results, run_id, force=force)
-        except CommitFailedError:
+            result = _publish_once(
+                curated, items, quarantined, rule_results, run_id, written=written, force=force
+            )
+        except (CommitFailedError, LedgerMovedError):
             if attempt == curated.settings.commit_retries:
                 raise
             time.sleep(delay)
@@ -157,10 +162,12 @@ def _publish_once(
     rule_results: pd.DataFrame | None,
     run_id: str,
     *,
+    written: set[str],
     force: bool = False,
 ) -> PublishResult:
     result = PublishResult()
     batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
+    all_keys = set(batch_keys)
     known = curated.outcomes(batch_keys)
     items = [it for it in items if not _stale(curated, it.ref, known, result)]
     quarantined = [q for q in quarantined if not _stale(curated, q.ref, known, result)]
@@ -171,9 +178,10 @@ def _publish_once(
 
     batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
     new_ids = set(unique)
-    old_ids = {
-        known[k]["report_id"] for k in batch_keys if k in known and known[k]["report_id"]
-    } - new_ids
+    old_ids = (
+        {known[k]["report_id"] for k in batch_keys if k in known and known[k]["report_id"]}
+        | written
+    ) - new_ids
     # A report the batch's keys pointed to is dropped unless another key still points to it.
     dropped = old_ids - curated.still_used(old_ids, batch_keys)
     years = {rid: it.report.report_year for rid, it in unique.items()}
@@ -206,6 +214,7 @@ def _publish_once(
             )
         for name, data in tables:
             curated.replace(name, data, predicate)
+        written |= set(to_write)
 
     now = datetime.now(UTC)
     outcome_rows = [
@@ -238,10 +247,16 @@ def _publish_once(
         }
         for q in {q.ref.key: q for q in quarantined}.values()
     ]
+    # The ledger is the commit point. The stale check above read it some time ago: if another
+    # run has since recorded one of the batch's keys (a newer version published), this batch
+    # is redone on the new state. The ledger commit below is made on the snapshot just read,
+    # so a record landing in between fails it (a Delta conflict) and also redoes the batch.
+    if curated.outcomes(all_keys) != {k: v for k, v in known.items() if k in all_keys}:
+        raise LedgerMovedError(sorted(all_keys))
     if outcome_rows:
         data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
         keys = {str(r["key"]) for r in outcome_rows}
-        curated.replace("outcomes", data, f"key IN ({quote_sql(keys)})")
+        curated.replace("outcomes", data, f"key IN ({quote_sql(keys)})", refresh=False)
     # A key that was quarantined before and now published: its old record no longer applies.
     for it in items:
         prior = known.get(it.ref.key)
@@ -250,6 +265,10 @@ def _publish_once(
     result.published = sorted({it.ref.key for it in items})
     result.quarantined = sorted({q.ref.key for q in quarantined})
     return result
+
+
+class LedgerMovedError(Exception):
+    """Another run recorded one of the batch's keys between its stale check and its commit."""
 
 
 def _stale(

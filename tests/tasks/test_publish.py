@@ -104,6 +104,34 @@ def test_older_version_never_overwrites_newer(curated: Curated) -> None:
     assert [r["report_id"] for r in rows(curated, "reports")] == [new.report_id]
 
 
+def test_a_newer_version_recorded_during_the_publish_wins(
+    curated: Curated, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run records a newer version of the key after this batch's stale check (here:
+    right after its first table commit): the batch is redone, finds itself superseded and
+    leaves none of its rows behind."""
+    old, new = report("v1"), report("v2")
+    other = Curated(settings, S3ObjectStore.from_settings(settings))
+    replace_once = curated.replace
+    raced: list[str] = []
+
+    def replace_then_race(name: str, data: object, predicate: str, **kw: bool) -> None:
+        replace_once(name, data, predicate, **kw)  # type: ignore[arg-type]
+        if not raced:
+            raced.append(name)
+            newer = item(new, "raw/a.txt", "e2", T0 + timedelta(minutes=5))
+            publish_batch(other, [newer], [], None, "run-new")
+
+    monkeypatch.setattr(curated, "replace", replace_then_race)
+    result = publish_batch(curated, [item(old, "raw/a.txt", "e1", T0)], [], None, "run-late")
+
+    assert (result.superseded, result.published, result.attempts) == (["raw/a.txt"], [], 2)
+    for table in ("reports", "clean", "facts"):
+        assert {r["report_id"] for r in rows(curated, table)} == {new.report_id}, table
+    [outcome] = rows(curated, "outcomes")
+    assert (outcome["etag"], outcome["run_id"]) == ("e2", "run-new")
+
+
 def test_quarantine_writes_a_record_and_removes_an_earlier_report(curated: Curated) -> None:
     r = report("a")
     publish_batch(curated, [item(r, "raw/a.txt", "e1")], [], None, "run-1")
