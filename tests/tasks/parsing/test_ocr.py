@@ -125,10 +125,15 @@ def test_settings_give_the_ocr_options() -> None:
 def test_a_pdf_is_parsed_under_a_budget_with_room_for_ocr() -> None:
     from tasks.isolation import Budget
 
-    settings = Settings(parse_seconds=30, parse_memory_mb=512, ocr_max_seconds=120)
+    settings = Settings(
+        parse_seconds=30, parse_memory_mb=512, ocr_max_seconds=120, ocr_memory_mb=1024
+    )
     plain, pdf = Budget.from_settings(settings), Budget.from_settings(settings, pdf=True)
     assert (plain.seconds, plain.memory_bytes) == (30, 512 * 2**20)
     assert (pdf.seconds, pdf.memory_bytes) == (150, (512 + 1024) * 2**20)
+    # The defaults keep any one document, scanned or not, within a minute and 1 GiB.
+    default = Budget.from_settings(Settings(), pdf=True)
+    assert default.seconds <= 60 and default.memory_bytes <= 2**30, default
     off = Settings(parse_seconds=30, parse_memory_mb=512, ocr_enabled=False)
     assert Budget.from_settings(off, pdf=True) == Budget.from_settings(off)
 
