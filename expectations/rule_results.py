@@ -4,7 +4,7 @@ Grain: one row per report and rule that could be evaluated (a rule whose facts a
 absent has no row). Key: ``(report_id, rule_id)``.
 
 Enforces no report rule; it checks that what validation hands to publish keeps the
-contract: every rule id is a known one (C1-C4, R1-R16, P1-P10), severity is
+contract: every rule id is a known one (C1-C4, R1-R17, P1-P10), severity is
 critical/error/warning, ``passed`` is a boolean, ``observed`` / ``expected`` /
 ``detail`` are filled and ``line`` is a positive line number where known. A
 failure here is a bug in validation, so it raises ``ValidationToolError`` rather
@@ -13,8 +13,8 @@ than blaming a report.
 
 from __future__ import annotations
 
-from expectations import facts, reports
-from expectations._suite import ColumnCheck
+from expectations import facts, reports, rules
+from expectations._suite import ColumnCheck, Rule
 
 COLUMNS = (
     "report_id",
@@ -27,7 +27,9 @@ COLUMNS = (
     "line",
     "table",
 )
-RULE_IDS = tuple(r.id for r in reports.RULES + facts.RULES)
+# Every rule validation can report: the tables' own checks and the rule families'.
+ALL_RULES: tuple[Rule, ...] = (*reports.RULES, *facts.RULES, *rules.RULES)
+RULE_IDS = tuple(r.id for r in ALL_RULES)
 SEVERITIES = ("critical", "error", "warning")
 
 CHECKS: tuple[ColumnCheck, ...] = (

@@ -32,6 +32,7 @@ import pandas as pd
 from expectations import facts as facts_suite
 from expectations import reports as reports_suite
 from expectations import rule_results as results_suite
+from expectations import rules as rule_families
 from expectations._suite import (
     Severity,
     ValidationToolError,
@@ -40,6 +41,7 @@ from expectations._suite import (
     run_rule_frame,
     runner,
 )
+from expectations.rules.cross_year import CROSS_YEAR_RULES
 from govreports.contract.models import Report
 from govreports.contract.reasons import critical_reason
 from tasks.batch import Quarantined
@@ -69,12 +71,8 @@ __all__ = [
 ]
 
 Status = Literal["pass", "warn", "fail", "quarantine"]
-RULES = {r.id: r for r in (*reports_suite.RULES, *facts_suite.RULES)}
-COMPARISON_RULES = (*reports_suite.COMPARISON_RULES, *facts_suite.COMPARISON_RULES)
+RULES = {r.id: r for r in results_suite.ALL_RULES}
 SHOWN_INSTANCES = 3
-# The rules that compare a report with its agency's earlier year (facts: R8-R11, P10's
-# chain; text: R16). When an earlier year arrives late, these are what change for the later one.
-CROSS_YEAR_RULES = ("R8", "R9", "R10", "R11", "R16", "P10")
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +130,8 @@ def validate_batch(
     critical = _critical_instances(reports)
     facts = facts_suite.facts_frame(reports)
     r7 = _r7_instances(facts)
-    report_rules, fact_rules = _comparison_instances(reports, facts, history)
-    instances = pd.concat([critical, report_rules, r7, fact_rules], ignore_index=True)
+    families = _comparison_instances(reports, facts, history)
+    instances = pd.concat([critical, r7, families], ignore_index=True)
     results = aggregate(instances, policy)
     masks = run_column_checks("rule_results", results, results_suite.CHECKS)
     broken = [c.column for i, c in enumerate(results_suite.CHECKS) if not masks[i].all()]
@@ -221,23 +219,19 @@ def _r7_instances(facts: pd.DataFrame) -> pd.DataFrame:
 
 def _comparison_instances(
     reports: Sequence[Report], facts: pd.DataFrame, history: History
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The report-level (R13-R16) and fact (R1-R12, P1-P10) rule instances, checked by GX
-    together as one rule frame: one expectation per operator for the whole batch."""
-    report_rows = [
-        row for r in reports for row in reports_suite.comparison_rows(r, _latest_before(r, history))
-    ]
+) -> pd.DataFrame:
+    """The instances of every rule family (``expectations.rules.FAMILIES``: R1-R6, R8-R17,
+    P1-P10), checked by GX together as one rule frame: one expectation per operator for the
+    whole batch."""
     pairs = [(r, _last_year(r, history)) for r in reports]
     prev = facts_suite.facts_frame(
         [dataclasses.replace(p, report_id=r.report_id) for r, p in pairs if p is not None]
     )
-    frame = pd.concat(
-        [rule_frame(report_rows), rule_frame(facts_suite.comparison_frame(facts, prev))],
-        ignore_index=True,
-    )
-    frame["passed"] = run_rule_frame("rules", frame, COMPARISON_RULES).to_numpy(dtype=bool)
-    n_report = len(report_rows)
-    return frame.iloc[:n_report], frame.iloc[n_report:]
+    latest = {r.report_id: p for r in reports if (p := _latest_before(r, history)) is not None}
+    batch = rule_families.RuleBatch(reports, facts, prev, latest)
+    frame = rule_frame(rule_families.rows(batch))
+    frame["passed"] = run_rule_frame("rules", frame, rule_families.RULES).to_numpy(dtype=bool)
+    return frame
 
 
 def aggregate(instances: pd.DataFrame, policy: SeverityPolicy) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from expectations.reports import completeness_rows
+from expectations.rules.completeness import completeness_rows
 from govreports.contract.models import Fact, Report
 from tasks.quality.site import SiteData, render_report
 from tasks.validate import validate_batch
