@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +39,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from govreports.contract.tables import TABLES
+
 if TYPE_CHECKING:
+    import pyarrow as pa
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,
     )
@@ -48,6 +52,12 @@ if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
 Severity = Literal["critical", "error", "warning"]
+
+# Great Expectations is not thread-safe: two runs validating at once in one warm worker
+# (concurrency 2) made it raise ValidationToolError ("Unalignable boolean Series") about one
+# time in six. Every caller of the runner holds this lock (validation takes one batch at a
+# time per process, the audit's key checks wait for it); re-entrant for nested callers.
+GX_LOCK = threading.RLock()
 Op = Literal["eq", "le"]
 CheckKind = Literal["not_null", "in_set", "between", "date"]
 
@@ -423,3 +433,104 @@ def run_rule_frame(name: str, frame: pd.DataFrame, rules: Sequence[Rule]) -> pd.
     ours = [int(((frame["op"] == op) & ~passed).sum()) for op in OPS]
     check_counts(name, result, ours)
     return passed
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """What a curated table promises, beside the suite that holds it (``expectations/<table>.py``).
+
+    ``grain``: what one row is; ``key``: the columns that identify a row (at most one row per
+    key, no key column null); ``held_by``: the rule ids and checks that gate what is written
+    (run before the write); the key itself is checked at rest by :func:`run_key_check` (the
+    audit). The schema is the table's own in ``govreports.contract.tables`` (not a copy).
+    """
+
+    table: str
+    grain: str
+    key: tuple[str, ...]
+    held_by: tuple[str, ...]
+
+    @property
+    def schema(self) -> pa.Schema:
+        return TABLES[self.table].schema
+
+    def key_expectations(self) -> list[Expectation]:
+        """One not-null expectation per key column, then one uniqueness expectation."""
+        from great_expectations.expectations.core.expect_column_values_to_be_unique import (
+            ExpectColumnValuesToBeUnique,
+        )
+        from great_expectations.expectations.core.expect_column_values_to_not_be_null import (
+            ExpectColumnValuesToNotBeNull,
+        )
+        from great_expectations.expectations.core.expect_compound_columns_to_be_unique import (
+            ExpectCompoundColumnsToBeUnique,
+        )
+
+        meta = {"table": self.table, "key": list(self.key)}
+        out: list[Expectation] = [
+            ExpectColumnValuesToNotBeNull(column=c, meta=meta) for c in self.key
+        ]
+        if len(self.key) == 1:
+            out.append(ExpectColumnValuesToBeUnique(column=self.key[0], meta=meta))
+        else:
+            # "never": a row with a null key part still counts (GX's default skips all-null rows).
+            out.append(
+                ExpectCompoundColumnsToBeUnique(
+                    column_list=list(self.key), ignore_row_if="never", meta=meta
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """The key check of one table at rest: rows, rows sharing a key, rows with a null key part."""
+
+    table: str
+    key: tuple[str, ...]
+    rows: int
+    duplicate_rows: int
+    null_key_rows: int
+    duplicate_keys: tuple[tuple[Any, ...], ...]  # the first few keys held by several rows
+
+    @property
+    def ok(self) -> bool:
+        return self.duplicate_rows == 0 and self.null_key_rows == 0
+
+
+SHOWN_KEYS = 5
+
+
+def run_key_check(contract: TableContract, frame: pd.DataFrame) -> KeyCheck:
+    """The table's key through Great Expectations (suite ``key:<table>``), GX's counts checked
+    against the same counts taken with pandas; any exception inside GX is a tool error."""
+    key = list(contract.key)
+    frame = frame[key]
+    nulls = [int(frame[c].isna().sum()) for c in key]
+    if len(key) == 1:
+        # GX's single-column uniqueness leaves nulls out (the not-null check counts them).
+        shared = frame[key[0]].notna() & frame.duplicated(key, keep=False)
+    else:
+        shared = frame.duplicated(key, keep=False)
+    name = f"key:{contract.table}"
+    with GX_LOCK:
+        result = runner().run(name, frame, contract.key, contract.key_expectations)
+    # GX orders its results by column, not as added: match them by expectation.
+    ours = [*nulls, int(shared.sum())]
+    at = {_result_key(e.configuration): i for i, e in enumerate(contract.key_expectations())}
+    theirs = [0] * len(ours)
+    for item in result.results:
+        i = at.get(_result_key(item.expectation_config)) if item.expectation_config else None
+        if i is None:
+            raise ValidationToolError(f"suite {name!r}: a result of no key expectation")
+        theirs[i] = int((item.result or {}).get("unexpected_count") or 0)
+    check_counts(name, result, ours, theirs)
+    dup_keys = frame[shared].drop_duplicates(key).head(SHOWN_KEYS)
+    return KeyCheck(
+        contract.table,
+        contract.key,
+        len(frame),
+        int(shared.sum()),
+        int(frame.isna().any(axis=1).sum()),
+        tuple(tuple(r) for r in dup_keys.itertuples(index=False, name=None)),
+    )

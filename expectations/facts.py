@@ -1,10 +1,13 @@
-"""Suite of the ``facts`` table.
+"""Contract and suite of the ``facts`` table.
 
 Grain: one row per stated number. Key: ``(report_id, table, row, column)``
-(data-contract.md §2). The facts frame of a batch is checked as one frame: R7, every
-表二/表三/表四 count is a non-negative integer (2019 ``本年增/减`` may be negative; money in
-万元 may be decimal). The rules read from its numbers (sums, prose, cross-year) are the rule
-families in ``expectations/rules/``.
+(data-contract.md §2). Schema: ``govreports.contract.tables.FACTS``. Held by R7 before the
+write (below) and by the key check at rest (``govreports audit``).
+
+The facts frame of a batch is checked as one frame: R7, every 表二/表三/表四 count is a
+non-negative integer (2019 ``本年增/减`` may be negative; money in 万元 may be decimal). The
+rules read from its numbers (sums, prose, cross-year) are the rule families in
+``expectations/rules/``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from expectations._suite import RULE_ROW_COLUMNS, ColumnCheck, Rule, fmt_number
+from expectations._suite import RULE_ROW_COLUMNS, ColumnCheck, Rule, TableContract, fmt_number
+from govreports.contract.tables import TABLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +33,11 @@ FACT_CHECKS: tuple[ColumnCheck, ...] = (
     ColumnCheck("R7", "value", "between", "≥ 0", min_value=0, when="must_be_nonneg"),
     ColumnCheck("R7", "fraction", "in_set", "an integer", value_set=(0.0,), when="must_be_int"),
 )
+
+GRAIN = "one row per stated number"
+KEY = ("report_id", "table", "row", "column")
+SCHEMA = TABLES["facts"].schema
+CONTRACT = TableContract("facts", GRAIN, KEY, tuple(r.id for r in RULES))
 
 
 def facts_frame(reports: Sequence[Any]) -> pd.DataFrame:

@@ -1,6 +1,9 @@
-"""Suite of the ``reports`` table: the critical gates C1-C4.
+"""Contract and suite of the ``reports`` table: the critical gates C1-C4.
 
-Grain: one row per parsed report. Key: ``report_id`` (sha256 of the raw bytes).
+Grain: one row per parsed report (the same bytes under several keys are one report). Key:
+``report_id`` (sha256 of the raw bytes). Schema: ``govreports.contract.tables.REPORTS``.
+Held by C1-C4 before the write (a failure quarantines the object instead) and the key check
+at rest (``govreports audit``); ``quality_status`` / ``failed_rules`` come from every rule.
 
 Critical rules (a failure quarantines the report, with the reason):
 
@@ -24,10 +27,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from expectations._suite import ColumnCheck, Rule
+from expectations._suite import ColumnCheck, Rule, TableContract
 from expectations.facts import FACT_TABLES
 from govreports.contract.models import SCHEMA_VERSION, Report
 from govreports.contract.numbers import fits
+from govreports.contract.tables import TABLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +47,11 @@ RULES: tuple[Rule, ...] = (
         "C4", "critical", "the record keeps the schema (version, format, year range, dates, facts)"
     ),
 )
+
+GRAIN = "one row per report (distinct raw bytes) that passed C1-C4"
+KEY = ("report_id",)
+SCHEMA = TABLES["reports"].schema
+CONTRACT = TableContract("reports", GRAIN, KEY, tuple(r.id for r in RULES))
 
 
 def column_checks(today: date | None = None) -> tuple[ColumnCheck, ...]:

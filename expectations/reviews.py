@@ -1,8 +1,10 @@
-"""Suite of the ``reviews`` table: maintainers' decisions on reports (tasks/reviews.py).
+"""Contract and suite of the ``reviews`` table: maintainers' decisions on reports
+(tasks/reviews.py).
 
 Grain: one row per decision, appended, never updated (a later decision on the same
 version supersedes an earlier one; history stays). Key: ``review_id``. Schema:
-``tasks.reviews.REVIEWS``.
+``govreports.contract.tables.REVIEWS``. Held by ``CHECKS`` before the write and the key
+check at rest (``govreports audit``).
 
 Columns: ``action`` (accept | correct | reject), the version it applies to (``key``,
 ``etag``, ``report_id`` = sha256 of the bytes, null only for a rejected object that never
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations._suite import ColumnCheck
+from expectations._suite import ColumnCheck, TableContract
+from govreports.contract.tables import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,6 +74,11 @@ CHECKS: tuple[ColumnCheck, ...] = (
         value_set=(True,),
     ),
 )
+
+GRAIN = "one row per maintainer's decision (appended, never updated)"
+KEY = ("review_id",)
+SCHEMA = TABLES["reviews"].schema
+CONTRACT = TableContract("reviews", GRAIN, KEY, tuple(f"{c.column} {c.kind}" for c in CHECKS))
 
 
 def check_frame(frame: pd.DataFrame) -> pd.DataFrame:

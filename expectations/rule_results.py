@@ -1,7 +1,9 @@
-"""Suite of the ``rule_results`` table: the gate on validation's own output.
+"""Contract and suite of the ``rule_results`` table: the gate on validation's own output.
 
 Grain: one row per report and rule that could be evaluated (a rule whose facts are
-absent has no row). Key: ``(report_id, rule_id)``.
+absent has no row). Key: ``(report_id, rule_id)``. Schema:
+``govreports.contract.tables.RULE_RESULTS``. Held by ``CHECKS`` before the write and the
+key check at rest (``govreports audit``).
 
 Enforces no report rule; it checks that what validation hands to publish keeps the
 contract: every rule id is a known one (C1-C4, R1-R17, P1-P10), severity is
@@ -14,7 +16,8 @@ than blaming a report.
 from __future__ import annotations
 
 from expectations import facts, reports, rules
-from expectations._suite import ColumnCheck, Rule
+from expectations._suite import ColumnCheck, Rule, TableContract
+from govreports.contract.tables import TABLES
 
 COLUMNS = (
     "report_id",
@@ -42,3 +45,8 @@ CHECKS: tuple[ColumnCheck, ...] = (
     ColumnCheck("rule_results", "detail", "not_null", "a sentence"),
     ColumnCheck("rule_results", "line", "between", "≥1", min_value=1),
 )
+
+GRAIN = "one row per report and rule that could be evaluated"
+KEY = ("report_id", "rule_id")
+SCHEMA = TABLES["rule_results"].schema
+CONTRACT = TableContract("rule_results", GRAIN, KEY, tuple(f"{c.column} {c.kind}" for c in CHECKS))

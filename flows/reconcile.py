@@ -49,6 +49,11 @@ def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str,
         "quarantined": len(found.quarantined),
         "missing": len(missing),
         "started_runs": len(chunks),
+        # Rows of the ledger sharing a key (or with none): 0 unless the ledger is broken.
+        "ledger_key_problems": sum(k.duplicate_rows + k.null_key_rows for k in found.keys.values()),
     }
-    get_run_logger().info("reconcile %s", summary)
+    logger = get_run_logger()
+    if summary["ledger_key_problems"]:
+        logger.error("reconcile: the outcomes ledger breaks its key: %s", found.keys)
+    logger.info("reconcile %s", summary)
     return summary

@@ -1,4 +1,6 @@
-"""The invariant: every raw object ends, at its current etag, published or quarantined."""
+"""The invariant: every raw object ends, at its current etag, published or quarantined, and the
+ledger that says so holds one row per key (checked with Great Expectations, as every table's
+key can be: ``expectations/<table>.py`` declares it)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from expectations._suite import KeyCheck
     from tasks.delta import Curated
     from tasks.store import ObjectRef
 
@@ -55,18 +60,45 @@ class Audit:
     # key -> failed attempts of its current version so far (tasks/attempts.py), for missing ones
     attempts: dict[str, int] = field(default_factory=dict)
     last_error: dict[str, str] = field(default_factory=dict)
+    # table -> its key check at rest (the ledger always; the other tables when asked)
+    keys: dict[str, KeyCheck] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.missing
+        return not self.missing and all(k.ok for k in self.keys.values())
 
 
-def audit(curated: Curated) -> Audit:
-    """Read-only: a bucket without tables yet has no outcomes (nothing is created)."""
+LEDGER = ("outcomes",)
+
+
+def check_keys(curated: Curated, tables: Sequence[str]) -> dict[str, KeyCheck]:
+    """Each table's key (its contract in ``expectations/``) checked at rest by Great
+    Expectations, reading only the key columns; a table not created yet is left out."""
+    from deltalake.exceptions import TableNotFoundError
+
+    from expectations._suite import run_key_check
+    from expectations.contracts import CONTRACTS
+
+    out: dict[str, KeyCheck] = {}
+    for name in tables:
+        contract = CONTRACTS[name]
+        try:
+            frame = curated.read(name, list(contract.key)).to_pandas()
+        except TableNotFoundError:
+            continue
+        out[name] = run_key_check(contract, frame)
+    return out
+
+
+def audit(curated: Curated, *, key_tables: Sequence[str] = LEDGER) -> Audit:
+    """Read-only: a bucket without tables yet has no outcomes (nothing is created).
+
+    ``key_tables``: the tables whose key is checked (the ledger by default: it is what the
+    audit reads; ``govreports audit`` checks every curated table)."""
     from tasks import attempts
 
+    result = Audit(keys=check_keys(curated, key_tables))
     known = curated.outcomes(create=False)
-    result = Audit()
     for ref in curated.store.list(curated.settings.raw_prefix):
         result.objects += 1
         row = known.get(ref.key)

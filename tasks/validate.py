@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -34,6 +33,7 @@ from expectations import reports as reports_suite
 from expectations import rule_results as results_suite
 from expectations import rules as rule_families
 from expectations._suite import (
+    GX_LOCK,
     Severity,
     ValidationToolError,
     rule_frame,
@@ -379,12 +379,6 @@ def _verdict(report_id: str, mine: Sequence[_Failure]) -> Verdict:
     )
 
 
-# Great Expectations is not thread-safe: two runs validating at once in one warm worker
-# (concurrency 2) made it raise ValidationToolError ("Unalignable boolean Series") about one
-# time in six. Validation takes one batch at a time per process; the other stages overlap.
-_VALIDATION_LOCK = threading.Lock()
-
-
 @dataclass(slots=True)
 class Validated:
     items: list[Verdicted]
@@ -422,7 +416,8 @@ def validate(
     reports = [r for _, r in parsed_reports]
     if previous is None:
         previous = curated.previous_reports(previous_pairs(reports))
-    with _VALIDATION_LOCK:
+    # GX is not thread-safe: one batch at a time per process; the other stages overlap.
+    with GX_LOCK:
         verdicts, rule_results, broken, gx_results = _validate_all(
             validate_batch, reports, previous
         )

@@ -6,8 +6,10 @@ if TYPE_CHECKING:
     import argparse
 
 HELP = (
-    "List every raw object and its outcome; exit 1 when any object has none, "
-    "2 when the store or bucket cannot be used. Read-only."
+    "List every raw object and its outcome and check every curated table's key (one row per "
+    "key: the ledger's one row per raw object, one fact per report and cell, ...); exit 1 "
+    "when any object has no outcome or a key is broken, 2 when the store or bucket cannot be "
+    "used. Read-only."
 )
 
 
@@ -22,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
+    from expectations.contracts import CONTRACTS
     from govreports.settings import get_settings
     from tasks.audit import StoreUnreachableError, audit, check_store
     from tasks.delta import Curated
@@ -34,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     except (StoreUnreachableError, MissingCredentialsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = audit(curated)
+    result = audit(curated, key_tables=list(CONTRACTS))
+    broken = {name: k for name, k in result.keys.items() if not k.ok}
     outcomes = curated.outcomes(create=False)
     if args.json:
         payload = {
@@ -43,6 +47,16 @@ def run(args: argparse.Namespace) -> int:
             "quarantined": {k: outcomes[k]["reason"] for k in result.quarantined},
             "missing": [r.version_id for r in result.missing],
             "attempts": result.attempts,
+            "keys": {
+                name: {
+                    "key": list(k.key),
+                    "rows": k.rows,
+                    "duplicate_rows": k.duplicate_rows,
+                    "null_key_rows": k.null_key_rows,
+                    "duplicate_keys": [list(d) for d in k.duplicate_keys],
+                }
+                for name, k in result.keys.items()
+            },
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -57,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
                 f"  ({tried} failed attempts; last: {result.last_error[ref.key]})" if tried else ""
             )
             print(f"MISSING      {_shown(ref.key)}@{ref.etag}{note}")
+        for name, k in broken.items():
+            shown = ", ".join("/".join(map(str, d)) for d in k.duplicate_keys)
+            print(
+                f"KEY BROKEN   {name} ({', '.join(k.key)}): {k.duplicate_rows} of {k.rows} rows "
+                f"share a key, {k.null_key_rows} with a null key part"
+                + (f"; e.g. {shown}" if shown else "")
+            )
         print(
             f"{result.objects} objects: {len(result.published)} published, "
             f"{len(result.quarantined)} quarantined, {len(result.missing)} without outcome"
