@@ -62,10 +62,16 @@ class Audit:
     last_error: dict[str, str] = field(default_factory=dict)
     # table -> its key check at rest (the ledger always; the other tables when asked)
     keys: dict[str, KeyCheck] = field(default_factory=dict)
+    # table -> what its checks at rest found (clean: admitted, no unacceptable rule failed)
+    rows: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.missing and all(k.ok for k in self.keys.values())
+        return (
+            not self.missing
+            and all(k.ok for k in self.keys.values())
+            and not any(self.rows.values())
+        )
 
 
 LEDGER = ("outcomes",)
@@ -90,14 +96,30 @@ def check_keys(curated: Curated, tables: Sequence[str]) -> dict[str, KeyCheck]:
     return out
 
 
-def audit(curated: Curated, *, key_tables: Sequence[str] = LEDGER) -> Audit:
+def check_clean(curated: Curated) -> list[str]:
+    """``clean`` at rest: every row admitted (pass/warn or accepted), none failing an
+    unacceptable rule (``expectations/clean.py``); [] when the table is not created yet."""
+    from deltalake.exceptions import TableNotFoundError
+
+    from expectations import clean
+
+    try:
+        frame = curated.read("clean", list(clean.COLUMNS)).to_pandas()
+    except TableNotFoundError:
+        return []
+    return clean.problems(frame, curated.settings.unacceptable_rules)
+
+
+def audit(curated: Curated, *, tables: Sequence[str] = LEDGER) -> Audit:
     """Read-only: a bucket without tables yet has no outcomes (nothing is created).
 
-    ``key_tables``: the tables whose key is checked (the ledger by default: it is what the
-    audit reads; ``govreports audit`` checks every curated table)."""
+    ``tables``: the tables checked at rest, their key and (``clean``) their rows; the ledger
+    by default, since it is what the audit reads; ``govreports audit`` checks every table."""
     from tasks import attempts
 
-    result = Audit(keys=check_keys(curated, key_tables))
+    result = Audit(keys=check_keys(curated, tables))
+    if "clean" in tables:
+        result.rows["clean"] = check_clean(curated)
     known = curated.outcomes(create=False)
     for ref in curated.store.list(curated.settings.raw_prefix):
         result.objects += 1

@@ -7,8 +7,9 @@ if TYPE_CHECKING:
 
 HELP = (
     "List every raw object and its outcome and check every curated table's key (one row per "
-    "key: the ledger's one row per raw object, one fact per report and cell, ...); exit 1 "
-    "when any object has no outcome or a key is broken, 2 when the store or bucket cannot be "
+    "key: the ledger's one row per raw object, one fact per report and cell, ...) and that "
+    "clean holds only admitted, complete reports; exit 1 when any object has no outcome or a "
+    "table breaks its contract, 2 when the store or bucket cannot be "
     "used. Read-only."
 )
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     except (StoreUnreachableError, MissingCredentialsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = audit(curated, key_tables=list(CONTRACTS))
+    result = audit(curated, tables=list(CONTRACTS))
     broken = {name: k for name, k in result.keys.items() if not k.ok}
     outcomes = curated.outcomes(create=False)
     if args.json:
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
                 }
                 for name, k in result.keys.items()
             },
+            "rows": result.rows,
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -78,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
                 f"share a key, {k.null_key_rows} with a null key part"
                 + (f"; e.g. {shown}" if shown else "")
             )
+        for name, found in result.rows.items():
+            for problem in found:
+                print(f"ROWS BROKEN  {name}: {problem}")
         print(
             f"{result.objects} objects: {len(result.published)} published, "
             f"{len(result.quarantined)} quarantined, {len(result.missing)} without outcome"

@@ -1,4 +1,5 @@
-"""The audit checks the ledger's one row per key on the real tables (S3 server, Delta, GX)."""
+"""The audit checks the tables at rest on the real tables (S3 server, Delta, GX): the ledger's
+one row per key, and clean's rows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from govreports.contract.tables import OUTCOMES
+from govreports.contract.tables import OUTCOMES, REPORTS
 from govreports_cli.cli import main
 from tasks.audit import audit
 from tasks.delta import Curated
@@ -67,3 +68,41 @@ def test_a_duplicated_ledger_key_is_reported(
     out = capsys.readouterr().out
     assert "KEY BROKEN   outcomes (key): 2 of 2 rows share a key" in out
     assert "raw/a.txt" in out
+
+
+def test_an_incomplete_report_in_clean_is_reported(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    rows = [
+        {"report_id": "a" * 64, "report_year": 2021, "quality_status": "warn", "failed_rules": []},
+        # Accepted by a maintainer, but R17 (unacceptable) failed: it must not be in clean.
+        {
+            "report_id": "b" * 64,
+            "report_year": 2021,
+            "quality_status": "fail",
+            "review_status": "accepted",
+            "failed_rules": ["R17"],
+        },
+        {"report_id": "c" * 64, "report_year": 2021, "quality_status": "fail", "failed_rules": []},
+    ]
+    write_deltalake(
+        curated.uri("clean"),
+        pa.Table.from_pylist(rows, schema=REPORTS),
+        mode="append",
+        partition_by=["report_year"],
+        storage_options=curated.options,
+    )
+    assert audit(curated).ok, "the ledger alone by default"
+    result = audit(curated, tables=["clean"])
+    assert not result.ok and result.keys["clean"].ok
+    assert result.rows["clean"] == [
+        (
+            "admitted: expected quality_status pass/warn, or accepted by a maintainer "
+            "(1 row(s): cccccccccccc)"
+        ),
+        "acceptable: expected no unacceptable rule failed (1 row(s): bbbbbbbbbbbb)",
+    ]
+    assert main(["audit", "--quiet"]) == 1
+    assert "ROWS BROKEN  clean: acceptable: " in capsys.readouterr().out
