@@ -4,12 +4,13 @@
 at a time per process, the report the validator fails on isolated); ``validate_batch`` runs
 the suites.
 The batch is validated as one frame per table (see ``expectations/``): the reports
-frame, the facts frame, one rule frame holding the report-level and the fact rule
-instances of the whole batch, and finally the rule_results frame that this function
-returns. Each goes through one Great Expectations suite on a cached ephemeral
-context (suites ``reports``, ``facts``, ``rules``, ``rule_results``), with a fixed
-number of expectations whatever the batch size (GX's cost is per expectation, not
-per row); great_expectations is imported lazily, on the first call.
+frame (C1-C4), the facts frame (R7), one rule frame holding the instances of every rule
+family (``expectations.rules.FAMILIES``, iterated, never named here) for the whole batch,
+and finally the rule_results frame that this function returns. Each goes through one
+Great Expectations suite on a cached ephemeral context (suites ``reports``, ``facts``,
+``rules``, ``rule_results``), with a fixed number of expectations whatever the batch size
+(GX's cost is per expectation, not per row); great_expectations is imported lazily, on
+the first call.
 
 Severity comes from the :class:`SeverityPolicy` (settings ``critical_rules`` and
 ``consistency_rules``; every other rule only warns). Verdict per report:
