@@ -34,8 +34,9 @@ COMMANDS = (
 )
 
 
-# Modules of the ``embedded`` extra (pyproject.toml): the local S3 server and the PDF renderer.
-EMBEDDED_MODULES = frozenset({"moto", "reportlab"})
+# Modules of the ``embedded`` extra (pyproject.toml): the local S3 server, the PDF renderer and
+# the CJK font the scanned samples are typeset in.
+EMBEDDED_MODULES = frozenset({"moto", "reportlab", "paperang_p2_fonts_cjk"})
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,6 +28,21 @@ def test_samples_without_reportlab_names_the_extra(
     assert "needs reportlab, from the 'embedded' extra" in err
 
 
+def test_scanned_samples_without_the_cjk_font_name_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govreports_cli.samples import render_scan
+
+    render_scan._font.cache_clear()  # a font registered earlier in this process is cached
+    monkeypatch.setitem(sys.modules, "paperang_p2_fonts_cjk", None)
+    out = tmp_path / "samples"
+
+    assert main(["samples", "--n", "1", "--layouts", "pdf_scan", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "needs paperang_p2_fonts_cjk, from the 'embedded' extra" in err
+    render_scan._font.cache_clear()
+
+
 def test_the_embedded_s3_server_without_moto_names_the_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
