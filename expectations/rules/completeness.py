@@ -2,7 +2,7 @@
 
 Every template cell of each table the report has was read: 表二 22 (2019) / 10 (2021)
 cells, 表三 161 (23 rows x 7, 2019) / 175 (25 rows x 7, 2021), 表四 15, as declared in
-``govreports.contract.vocabulary.TEMPLATE_CELLS`` (a table may follow the other
+``govreports.contract.formats.TEMPLATE_CELLS`` (a table may follow the other
 generation's form). Observed: cells read; expected: template cells; detail: the missing
 (row, column) cells. A table the report does not have (its labels are not in the text and
 no fact of it was read: stated 无, prose only) is ``table_absent``: no R17 row; R13 warns.
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from expectations._suite import Rule
 from expectations.rules._base import Row, RuleBatch, first_line, report_row
-from govreports.contract.vocabulary import TABLE_NAMES, TEMPLATE_CELLS
+from govreports.contract.formats import TABLE_NAMES, TEMPLATE_CELLS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

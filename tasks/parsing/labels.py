@@ -126,28 +126,6 @@ PROACTIVE_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("采购项目数量",),
 }
 
-# Columns each 表二 row has when its block header cannot be read (format default).
-PROACTIVE_DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "2021": {
-        "rules": ("issued", "repealed", "in_force"),
-        "normative_documents": ("issued", "repealed", "in_force"),
-        "licensing": ("decisions",),
-        "penalty": ("decisions",),
-        "enforcement": ("decisions",),
-        "admin_fees": ("amount_wan_yuan",),
-    },
-    "2019": {
-        "rules": ("made", "published", "total_public"),
-        "normative_documents": ("made", "published", "total_public"),
-        "licensing": ("prior_year_items", "change", "decisions"),
-        "other_management_services": ("prior_year_items", "change", "decisions"),
-        "penalty": ("prior_year_items", "change", "decisions"),
-        "enforcement": ("prior_year_items", "change", "decisions"),
-        "admin_fees": ("prior_year_items", "change"),
-        "procurement": ("items", "amount_wan_yuan"),
-    },
-}
-
 APPLICANT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "commercial_enterprise": ("商业企业",),
     "research_institution": ("科研机构",),
@@ -259,12 +237,6 @@ PROACTIVE_UNITS: dict[str, str] = {
     "admin_fees": "件",
     "procurement": "件",
 }
-
-FINGERPRINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("2021", re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知")),
-    ("2019", re.compile(r"本年新制作数量|对外公开总数量|第二十条第（九）项|其他对外管理服务事项")),
-    ("pre2019", re.compile(r"统计指标|主动公开政府信息数|收到申请数|历年累计|指标名称")),
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from govreports.contract.formats import detect_format
 from govreports.contract.models import Format, MetaSource, Region
 from tasks.parsing.document import Document
 
@@ -70,15 +71,6 @@ _REGION_ONLY = re.compile(r"(省|市|县|区|旗|州|盟)$")
 _HEADING = re.compile(rf"^([{_NUMERAL}]{{1,2}})、\s*(\S.*)$")
 _HEADING_END = re.compile(r"情况统计表|统计表|情况|事项|措施|概述")
 _TABLE_LABEL = re.compile(r"^(?:本年新收|上年结转|本年度办理|结转下|本年度)")
-# Labels found only in the 2019 and 2021 uniform tables (表二, 表三, 表四).
-_UNIFORM_TABLE = re.compile(
-    r"结果维持|结果纠正|尚未审结|未经复议直接起诉|本年新收(?:政府信息公开)?申请|第二十条第（[一二三四五六七八九十]）项"
-)
-_FORMAT_MARKERS: tuple[tuple[Format, re.Pattern[str]], ...] = (
-    ("2021", re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知")),
-    ("2019", re.compile(r"本年新制作数量|对外公开总数量|第二十条第（九）项|其他对外管理服务事项")),
-    ("pre2019", re.compile(r"统计指标|主动公开政府信息数|收到申请数|历年累计|指标名称")),
-)
 
 
 @dataclass(slots=True)
@@ -138,7 +130,7 @@ def extract_meta(doc: Document) -> Meta:
         title=title,
         agency=agency,
         report_year=year,
-        format=find_format(doc.text, year),
+        format=detect_format(doc.text, year),
         published_on=find_published_on(doc),
         signed_on=find_signed_on(doc.lines),
         region=region,
@@ -562,20 +554,6 @@ def choose_report_year(title: str | None, lines: list[str]) -> Candidate | None:
 def find_report_year(title: str | None, lines: list[str]) -> int | None:
     pick = choose_report_year(title, lines)
     return int(pick.value) if pick else None
-
-
-def find_format(text: str, year: int | None) -> Format:
-    """Table generation from label fingerprints (report-formats.md §3.5), else from the year."""
-    for fmt, marker in _FORMAT_MARKERS:
-        if marker.search(text):
-            return fmt
-    if year is not None and year <= 2018:
-        return "pre2019"
-    # A uniform-format table whose labels are the same in both generations (表四 alone, say):
-    # the generation in force for the report year (report-formats.md, "Report-year → generation").
-    if year is not None and _UNIFORM_TABLE.search(text):
-        return "2021" if year >= 2021 else "2019"
-    return "unknown"
 
 
 def to_iso(text: str) -> str | None:

@@ -19,19 +19,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from govreports.contract.formats import detect_format, proactive_form
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
 from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS
 from tasks.parsing.labels import (
     APPLICATION_LABELS,
     APPLICATION_UNIT,
-    FINGERPRINTS,
     LEGACY_CUMULATIVE_HEADER,
     LEGACY_LABELS,
     LEGACY_SHARED_SUFFIX,
     LEGACY_UNITS,
     PROACTIVE_COLUMN_LABELS,
-    PROACTIVE_DEFAULT_COLUMNS,
     PROACTIVE_LABELS,
     PROACTIVE_UNITS,
     REVIEW_UNIT,
@@ -111,15 +110,6 @@ def extract_tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
 
 def _note_table(note: str) -> str:
     return re.split(r"[/:]", note, maxsplit=1)[0]
-
-
-def detect_format(text: str) -> Format:
-    """The table generation from label fingerprints (report-formats.md §3.5)."""
-    condensed = _WHITESPACE.sub("", text)
-    for fmt, pattern in FINGERPRINTS:
-        if pattern.search(condensed):
-            return fmt  # type: ignore[return-value]
-    return "unknown"
 
 
 @dataclass(slots=True)
@@ -275,7 +265,7 @@ def _application_rows(text: str, start: int, end: int, notes: list[str]) -> list
 
 def _proactive_rows(text: str, start: int, end: int, fmt: Format, notes: list[str]) -> list[_Row]:
     rows: list[_Row] = []
-    defaults = PROACTIVE_DEFAULT_COLUMNS["2019" if fmt == "2019" else "2021"]
+    defaults = proactive_form(fmt)
     for key, _, m_end, seg_end in _segments(PROACTIVE_LABELS, text, start, end):
         columns = _proactive_columns(text, start, m_end) or defaults.get(key)
         if not columns:

@@ -14,7 +14,6 @@ from tasks.parsing.meta import (
     clean_title,
     extract_meta,
     find_agency,
-    find_format,
     find_published_on,
     find_region,
     find_report_year,
@@ -132,37 +131,6 @@ def test_agency(title: str, body: list[str], agency: str) -> None:
 )
 def test_report_year(title: str, body: list[str], year: int | None) -> None:
     assert find_report_year(title, body) == year
-
-
-@pytest.mark.parametrize(
-    ("text", "year", "fmt"),
-    [
-        ("信息内容 本年制发件数 本年废止件数", 2021, "2021"),
-        ("本年新制作数量 本年新公开数量 对外公开总数量", 2020, "2019"),
-        ("行政规范性文件 其他对外管理服务事项", 2021, "2019"),
-        ("指标名称 计量单位 2011年度 历年累计", 2011, "pre2019"),
-        ("没有表格的报告", 2013, "pre2019"),
-        ("没有表格的报告", 2020, "unknown"),
-        ("没有表格的报告", None, "unknown"),
-        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", 2021, "2021"),
-        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", 2020, "2019"),
-        ("行政复议 结果维持 结果纠正 其他结果 尚未审结 总计", None, "unknown"),
-    ],
-    ids=[
-        "2021",
-        "2019",
-        "2019-by-row",
-        "pre2019",
-        "no-table-old",
-        "no-table-new",
-        "no-year",
-        "t4-only-2021",
-        "t4-only-2020",
-        "t4-only-no-year",
-    ],
-)
-def test_format(text: str, year: int | None, fmt: str) -> None:
-    assert find_format(text, year) == fmt
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS
 from govreports_cli import evaluate as ev
 from tasks.parsing.document import Document, Table, TableRow
 from tasks.parsing.read import read_document
-from tasks.parsing.tables import detect_format, extract_tables
+from tasks.parsing.tables import extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
 
@@ -239,19 +239,6 @@ def test_report_without_table_is_table_absent() -> None:
     facts, notes = _facts("本年度未收到政府信息公开申请。", "pre2019")
     assert facts == {}
     assert any(n.startswith("table_absent") for n in notes)
-
-
-@pytest.mark.parametrize(
-    ("text", "fmt"),
-    [
-        pytest.param("本年制发件数", "2021", id="2021"),
-        pytest.param("本年新制作数量", "2019", id="2019"),
-        pytest.param("指标名称 计量单位 历年累计", "pre2019", id="pre2019"),
-        pytest.param("无表格", "unknown", id="none"),
-    ],
-)
-def test_detect_format(text: str, fmt: str) -> None:
-    assert detect_format(text) == fmt
 
 
 def _grid(rows: list[list[str]]) -> Document:

@@ -1,0 +1,55 @@
+"""The 2019 uniform format (report-formats.md §2): 表二 with 新制作/新公开/对外公开总数 and
+item counts, 表三 with a single （六）其他处理 row, 表四."""
+
+from __future__ import annotations
+
+import re
+
+from govreports.contract.formats._layout import Layout, ProactiveForm, grid
+from govreports.contract.vocabulary import (
+    APPLICATION_COLUMNS,
+    OTHER_ROWS_2019,
+    OUTCOME_ROWS_2019,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+)
+
+_DOCS = ("made", "published", "total_public")
+_ITEMS = ("prior_year_items", "change", "decisions")
+PROACTIVE: ProactiveForm = (
+    ("rules", _DOCS),
+    ("normative_documents", _DOCS),
+    ("licensing", _ITEMS),
+    ("other_management_services", _ITEMS),
+    ("penalty", _ITEMS),
+    ("enforcement", _ITEMS),
+    ("admin_fees", ("prior_year_items", "change")),
+    ("procurement", ("items", "amount_wan_yuan")),
+)
+# 表三 rows that carry cells, in form order: 23. report-formats.md §2.3 says 25 (27 in 2021),
+# presumably counting row-group headings such as 三、本年度办理结果 that carry no cells
+# (docs/rules.md).
+APPLICATION_ROWS = (
+    "new_received",
+    "carried_over",
+    *OUTCOME_ROWS_2019,
+    *OTHER_ROWS_2019,
+    "outcome_total",
+    "carried_forward",
+)
+
+LAYOUT = Layout(
+    name="2019",
+    fingerprint=re.compile(
+        r"本年新制作数量|对外公开总数量|第二十条第（九）项|其他对外管理服务事项"
+    ),
+    first_year=2019,
+    last_year=2020,
+    uniform=True,
+    proactive=PROACTIVE,
+    tables={
+        "proactive": tuple((r, c) for r, cs in PROACTIVE for c in cs),
+        "applications": grid(APPLICATION_ROWS, APPLICATION_COLUMNS),
+        "review_litigation": grid(REVIEW_ROWS, REVIEW_COLUMNS),
+    },
+)

@@ -1,0 +1,49 @@
+"""The 2021 uniform format (report-formats.md §3): 表二 with 制发/废止/现行有效 and decision
+counts, 表三 with （六） split into three sub-rows, 表四 as in 2019."""
+
+from __future__ import annotations
+
+import re
+
+from govreports.contract.formats._layout import Layout, ProactiveForm, grid
+from govreports.contract.vocabulary import (
+    APPLICATION_COLUMNS,
+    OTHER_ROWS_2021,
+    OUTCOME_ROWS_2019,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+)
+
+_DOCS = ("issued", "repealed", "in_force")
+PROACTIVE: ProactiveForm = (
+    ("rules", _DOCS),
+    ("normative_documents", _DOCS),
+    ("licensing", ("decisions",)),
+    ("penalty", ("decisions",)),
+    ("enforcement", ("decisions",)),
+    ("admin_fees", ("amount_wan_yuan",)),
+)
+# 表三 rows that carry cells, in form order: 25 (report-formats.md §2.3 counts 27, with the
+# row-group headings).
+APPLICATION_ROWS = (
+    "new_received",
+    "carried_over",
+    *OUTCOME_ROWS_2019,
+    *OTHER_ROWS_2021,
+    "outcome_total",
+    "carried_forward",
+)
+
+LAYOUT = Layout(
+    name="2021",
+    fingerprint=re.compile(r"本年制发件数|本年废止件数|逾期未按收费通知"),
+    first_year=2021,
+    last_year=None,
+    uniform=True,
+    proactive=PROACTIVE,
+    tables={
+        "proactive": tuple((r, c) for r, cs in PROACTIVE for c in cs),
+        "applications": grid(APPLICATION_ROWS, APPLICATION_COLUMNS),
+        "review_litigation": grid(REVIEW_ROWS, REVIEW_COLUMNS),
+    },
+)
