@@ -1,5 +1,8 @@
 """The tables' own arithmetic (report-formats.md §4), used to choose between digit splits.
 
+The sums are declared once in ``govreports.contract.sums`` (the validation suites read the
+same declarations); this module checks them on a table's cells as the splitter needs.
+
 Each rule is an equation (or inequality) between sums of cells, checked once per column
 (``axis="rows"``: it adds cells of several rows) or once per row (``axis="columns"``).
 An instance is checked only when its left side is complete and its right side has at
@@ -11,14 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from govreports.contract.vocabulary import (
-    APPLICANT_COLUMNS,
-    APPLICATION_COLUMNS,
-    OTHER_ROWS_2019,
-    OTHER_ROWS_2021,
-    OUTCOME_ROWS_2019,
-    REVIEW_COLUMNS,
-)
+from govreports.contract.sums import APPLICATION_SUMS, LEGACY_SUMS, REVIEW_SUMS, SumRule
+from govreports.contract.sums import P10 as P10_SUM
+from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -47,105 +45,25 @@ class Outcome:
     detail: str
 
 
-_OUTCOME_ROWS = (*OUTCOME_ROWS_2019, *OTHER_ROWS_2019, *OTHER_ROWS_2021)
 _LEGACY_COLUMNS = ("value", "cumulative")
 
-APPLICATION_RULES = (
-    Rule(
-        "R1",
-        "applications",
-        "rows",
-        ("new_received", "carried_over"),
-        ("outcome_total", "carried_forward"),
-    ),
-    Rule("R2", "applications", "rows", ("outcome_total",), _OUTCOME_ROWS),
-    Rule("R3", "applications", "columns", ("total",), APPLICANT_COLUMNS),
-)
-REVIEW_RULES = tuple(
-    Rule(rule_id, "review_litigation", "columns", ("total",), REVIEW_COLUMNS[:-1], only=(row,))
-    for rule_id, row in (
-        ("R4", "reconsideration"),
-        ("R5", "litigation_direct"),
-        ("R6", "litigation_after_reconsideration"),
+
+def _rule(declared: SumRule) -> Rule:
+    """A declared sum as the splitter checks it: ``lhs`` is the side that must be complete."""
+    if declared.complete == "parts":
+        lhs, rhs = declared.parts, declared.total
+    else:
+        assert declared.relation == "eq", "an inequality is checked as parts <= total"
+        lhs, rhs = declared.total, declared.parts
+    return Rule(
+        declared.rule_id, declared.table, declared.axis, lhs, rhs, declared.relation, declared.only
     )
-)
-LEGACY_RULES = (
-    Rule(
-        "P1",
-        "legacy_stats",
-        "rows",
-        ("applications_received",),
-        (
-            "applications_in_person",
-            "applications_fax",
-            "applications_online",
-            "applications_letter",
-            "applications_email",
-            "applications_other",
-        ),
-    ),
-    Rule(
-        "P2",
-        "legacy_stats",
-        "rows",
-        ("applications_closed",),
-        ("applications_closed_on_time", "applications_closed_extended"),
-    ),
-    Rule(
-        "P3",
-        "legacy_stats",
-        "rows",
-        ("replies_total",),
-        (
-            "replies_already_public",
-            "replies_disclosed",
-            "replies_partially_disclosed",
-            "replies_refused",
-            "replies_not_this_agency",
-            "replies_not_exist",
-            "replies_correction_requested",
-            "replies_other_channel",
-        ),
-    ),
-    Rule(
-        "P4",
-        "legacy_stats",
-        "rows",
-        ("replies_refused",),
-        (
-            "refused_state_secret",
-            "refused_commercial_secret",
-            "refused_privacy",
-            "refused_security_stability",
-            "refused_not_government_information",
-            "refused_other_legal",
-        ),
-    ),
-    Rule(
-        "P5",
-        "legacy_stats",
-        "rows",
-        ("reconsideration_total",),
-        ("reconsideration_upheld", "reconsideration_corrected", "reconsideration_other"),
-    ),
-    Rule(
-        "P6",
-        "legacy_stats",
-        "rows",
-        ("litigation_total",),
-        ("litigation_upheld", "litigation_corrected", "litigation_other"),
-    ),
-    Rule("P7", "legacy_stats", "rows", ("staff_total",), ("staff_full_time", "staff_part_time")),
-    Rule("P8", "legacy_stats", "rows", ("proactive_normative_docs",), ("proactive_items",), "le"),
-    Rule(
-        "P8", "legacy_stats", "rows", ("press_conferences_by_head",), ("press_conferences",), "le"
-    ),
-    Rule(
-        "P8", "legacy_stats", "rows", ("online_interviews_by_head",), ("online_interviews",), "le"
-    ),
-)
-# P10 is per row: 本年度 <= 历年累计.
-P10 = Rule("P10", "legacy_stats", "columns", ("value",), ("cumulative",), "le")
+
+
+APPLICATION_RULES = tuple(_rule(s) for s in APPLICATION_SUMS)
+REVIEW_RULES = tuple(_rule(s) for s in REVIEW_SUMS)
+LEGACY_RULES = tuple(_rule(s) for s in LEGACY_SUMS)
+P10 = _rule(P10_SUM)
 RULES = (*APPLICATION_RULES, *REVIEW_RULES, *LEGACY_RULES, P10)
 _COLUMNS = {
     "applications": APPLICATION_COLUMNS,
