@@ -17,7 +17,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from govreports.contract import vocabulary
+from govreports.contract.formats import LAYOUTS
 from govreports.contract.models import Fact, Report
+from govreports.contract.vocabulary import (
+    LEGACY_STATS_COLUMNS,
+    LEGACY_STATS_ROWS,
+    TEXT_COLUMN,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
@@ -32,69 +39,23 @@ SCALAR_FIELDS = ("title", "agency", "report_year", "format", "published_on", "si
 REGION_FIELDS = ("province", "city", "county")
 FORMATS = frozenset({"pre2019", "2019", "2021", "unknown"})
 
-# data-contract.md §2, verbatim: a label using any other name is a typo, not a new fact.
+# data-contract.md §2, as the vocabulary and the formats declare it: a label using any other
+# name is a typo, not a new fact.
 APPLICATION_ROWS = frozenset(
-    {
-        "new_received", "carried_over", "disclosed", "partially_disclosed",
-        "withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
-        "withheld_third_party", "withheld_internal_affairs", "withheld_process_info",
-        "withheld_enforcement_file", "withheld_administrative_query",
-        "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-        "not_processed_petition", "not_processed_duplicate", "not_processed_publication",
-        "not_processed_excessive", "not_processed_confirmation",
-        "other", "other_no_correction", "other_fee_unpaid", "other_misc",
-        "outcome_total", "carried_forward",
-    }
-)  # fmt: skip
-APPLICATION_COLUMNS = frozenset(
-    {
-        "natural_person", "commercial_enterprise", "research_institution",
-        "social_welfare_org", "legal_service_org", "other_org", "total",
-    }
-)  # fmt: skip
-REVIEW_ROWS = frozenset(
-    {"reconsideration", "litigation_direct", "litigation_after_reconsideration"}
+    row for lay in LAYOUTS for row, _ in (lay.tables or {}).get("applications", ())
 )
-REVIEW_COLUMNS = frozenset({"upheld", "corrected", "other", "pending", "total"})
-_DOCS_2021 = frozenset({"issued", "repealed", "in_force"})
-_DOCS_2019 = frozenset({"made", "published", "total_public"})
-_ITEMS_2019 = frozenset({"prior_year_items", "change", "decisions"})
+APPLICATION_COLUMNS = frozenset(vocabulary.APPLICATION_COLUMNS)
+REVIEW_ROWS = frozenset(vocabulary.REVIEW_ROWS)
+REVIEW_COLUMNS = frozenset(vocabulary.REVIEW_COLUMNS)
+# Every generation's columns of a 表二 row (a report may keep the other generation's form).
 PROACTIVE_COLUMNS: dict[str, frozenset[str]] = {
-    "rules": _DOCS_2021 | _DOCS_2019,
-    "normative_documents": _DOCS_2021 | _DOCS_2019,
-    "licensing": _ITEMS_2019,
-    "other_management_services": _ITEMS_2019,
-    "penalty": _ITEMS_2019,
-    "enforcement": _ITEMS_2019,
-    "admin_fees": frozenset({"amount_wan_yuan", "prior_year_items", "change"}),
-    "procurement": frozenset({"items", "amount_wan_yuan"}),
+    row: frozenset(
+        column for lay in LAYOUTS for r, columns in lay.proactive if r == row for column in columns
+    )
+    for row in dict.fromkeys(row for lay in LAYOUTS for row, _ in lay.proactive)
 }
-LEGACY_ROWS = frozenset(
-    {
-        "proactive_items", "proactive_normative_docs", "normative_docs_issued", "channel_gazette",
-        "channel_website", "channel_weibo", "channel_weixin", "channel_other",
-        "responses_hot_topics", "press_conferences", "press_conferences_by_head",
-        "online_interviews", "online_interviews_by_head", "policy_interpretations",
-        "weibo_weixin_responses", "other_responses", "applications_received",
-        "applications_in_person", "applications_fax", "applications_online",
-        "applications_letter", "applications_email", "applications_other",
-        "applications_closed", "applications_closed_on_time", "applications_closed_extended",
-        "replies_total", "replies_already_public", "replies_disclosed",
-        "replies_partially_disclosed", "replies_refused", "refused_state_secret",
-        "refused_commercial_secret", "refused_privacy", "refused_security_stability",
-        "refused_not_government_information", "refused_other_legal", "replies_not_this_agency",
-        "replies_not_exist", "replies_correction_requested", "replies_other_channel",
-        "reconsideration_total", "reconsideration_upheld", "reconsideration_corrected",
-        "reconsideration_other", "litigation_total", "litigation_upheld", "litigation_corrected",
-        "litigation_other", "complaints", "fees_wan_yuan", "dedicated_units", "reading_points",
-        "staff_total", "staff_full_time", "staff_part_time", "special_funds_wan_yuan",
-        "meetings", "trainings", "trainees",
-    }
-)  # fmt: skip
-TEXT_ROWS = frozenset(
-    {"proactive_items", "applications_received", "reconsideration_total", "litigation_total",
-     "fees_wan_yuan"}
-)  # fmt: skip
+LEGACY_ROWS = frozenset(LEGACY_STATS_ROWS)
+TEXT_ROWS = frozenset(vocabulary.TEXT_ROWS)
 
 
 def columns_for(table: str, row: str) -> frozenset[str]:
@@ -106,9 +67,9 @@ def columns_for(table: str, row: str) -> frozenset[str]:
     if table == "proactive":
         return PROACTIVE_COLUMNS.get(row, frozenset())
     if table == "legacy_stats":
-        return frozenset({"value", "cumulative"}) if row in LEGACY_ROWS else frozenset()
+        return frozenset(LEGACY_STATS_COLUMNS) if row in LEGACY_ROWS else frozenset()
     if table == "text":
-        return frozenset({"value"}) if row in TEXT_ROWS else frozenset()
+        return frozenset({TEXT_COLUMN}) if row in TEXT_ROWS else frozenset()
     return frozenset()
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govreports_cli.samples.model import Cell, TableBlock
-from govreports_cli.samples.values import (
-    APPLICANTS,
-    NOT_PROCESSED,
-    OTHER_2021,
+from govreports.contract.vocabulary import (
+    APPLICANT_COLUMNS,
+    NOT_PROCESSED_ROWS,
+    OTHER_ROWS_2021,
     REVIEW_PARTS,
     REVIEW_ROWS,
-    UNAVAILABLE,
-    WITHHELD,
-    Key,
+    UNAVAILABLE_ROWS,
+    WITHHELD_ROWS,
 )
+from govreports_cli.samples.model import Cell, TableBlock
+from govreports_cli.samples.values import Key
 
 Raw = Callable[[Key], Cell]
 
@@ -60,7 +60,7 @@ def _values(cell: Raw, table: str, row: str, cols: tuple[str, ...]) -> tuple[Cel
 
 
 def applications_table(fmt: str, cell: Raw) -> TableBlock:
-    cols = (*APPLICANTS, "total")
+    cols = (*APPLICANT_COLUMNS, "total")
     rows: list[tuple[Cell, ...]] = [
         (
             _h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
@@ -82,12 +82,12 @@ def applications_table(fmt: str, cell: Raw) -> TableBlock:
     partial = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
     data((_h(partial, 1, 2),), "partially_disclosed")
     groups = [
-        ("（三）不予公开", WITHHELD, WITHHELD_LABELS),
-        ("（四）无法提供", UNAVAILABLE, UNAVAILABLE_LABELS),
-        ("（五）不予处理", NOT_PROCESSED, NOT_PROCESSED_LABELS),
+        ("（三）不予公开", WITHHELD_ROWS, WITHHELD_LABELS),
+        ("（四）无法提供", UNAVAILABLE_ROWS, UNAVAILABLE_LABELS),
+        ("（五）不予处理", NOT_PROCESSED_ROWS, NOT_PROCESSED_LABELS),
     ]
     if fmt == "2021":
-        groups.append(("（六）其他处理", OTHER_2021, OTHER_2021_LABELS))
+        groups.append(("（六）其他处理", OTHER_ROWS_2021, OTHER_2021_LABELS))
     for group, keys, labels in groups:
         for i, (key, label) in enumerate(zip(keys, labels, strict=True)):
             lead = (_h(group, len(keys)),) if i == 0 else ()

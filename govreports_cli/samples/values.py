@@ -9,46 +9,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from govreports.contract.vocabulary import (
+    APPLICANT_COLUMNS,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    OUTCOME_ROWS_2019,
+    REVIEW_PARTS,
+    REVIEW_ROWS,
+)
+
 if TYPE_CHECKING:
     import random
 
 Key = tuple[str, str, str]
 Values = dict[Key, int | float]
 
-APPLICANTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
-WITHHELD = tuple(
-    f"withheld_{k}"
-    for k in (
-        "state_secret",
-        "prohibited_by_law",
-        "security_stability",
-        "third_party",
-        "internal_affairs",
-        "process_info",
-        "enforcement_file",
-        "administrative_query",
-    )
-)
-UNAVAILABLE = ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear")
-NOT_PROCESSED = tuple(
-    f"not_processed_{k}"
-    for k in ("petition", "duplicate", "publication", "excessive", "confirmation")
-)
-OTHER_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
-REVIEW_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
-
 
 def outcome_rows(fmt: str) -> tuple[str, ...]:
-    other = OTHER_2021 if fmt == "2021" else ("other",)
-    return ("disclosed", "partially_disclosed", *WITHHELD, *UNAVAILABLE, *NOT_PROCESSED, *other)
+    return (*OUTCOME_ROWS_2019, *(OTHER_ROWS_2021 if fmt == "2021" else OTHER_ROWS_2019))
 
 
 def split(rng: random.Random, total: int, parts: int, active: int | None = None) -> list[int]:
@@ -73,7 +51,7 @@ def applications(rng: random.Random, fmt: str) -> Values:
     v: Values = {}
     scale = _scale(rng)
     shares = (1.0, 0.25, 0.05, 0.02, 0.02, 0.03)
-    for col, share in zip(APPLICANTS, shares, strict=True):
+    for col, share in zip(APPLICANT_COLUMNS, shares, strict=True):
         new = scale if col == "natural_person" else round(scale * share * rng.random())
         carried = rng.choice((0, 0, 0, rng.randint(0, 3)))
         forward = min(new + carried, rng.choice((0, 0, rng.randint(0, 4))))
@@ -87,7 +65,9 @@ def applications(rng: random.Random, fmt: str) -> Values:
         v["applications", "outcome_total", col] = handled
         v["applications", "carried_forward", col] = forward
     for row in ("new_received", "carried_over", *rows, "outcome_total", "carried_forward"):
-        v["applications", row, "total"] = sum(int(v["applications", row, c]) for c in APPLICANTS)
+        v["applications", row, "total"] = sum(
+            int(v["applications", row, c]) for c in APPLICANT_COLUMNS
+        )
     return v
 
 

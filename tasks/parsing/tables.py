@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 from govreports.contract.formats import detect_format, proactive_form
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
-from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS
+from govreports.contract.vocabulary import (
+    APPLICATION_COLUMNS,
+    LEGACY_STATS_COLUMNS,
+    MONEY_COLUMNS,
+    MONEY_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+)
 from tasks.parsing.labels import (
     APPLICATION_LABELS,
     APPLICATION_UNIT,
@@ -68,8 +75,8 @@ _UNKNOWN_ROW = re.compile(
     + "|".join(LEGACY_UNITS)
     + r")?(?P<run>\d[\d ]*)"
 )
-_MONEY_COLUMNS = {"amount_wan_yuan"}
-_MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
+_MONEY_COLUMNS = frozenset(MONEY_COLUMNS)
+_MONEY_ROWS = frozenset(MONEY_ROWS)
 _MAX_ALTERNATIVES = 4
 # Up to this many combinations of ambiguous rows' readings are all tried against the rules.
 _MAX_JOINT_READINGS = 512
@@ -297,7 +304,7 @@ def _proactive_columns(text: str, t2_start: int, label_end: int) -> tuple[str, .
 def _legacy_rows(text: str, start: int, notes: list[str]) -> list[_Row]:
     first_label = LEGACY_LABELS.search(text, start)
     header = text[start : first_label.start() if first_label else len(text)]
-    columns = ("value", "cumulative") if LEGACY_CUMULATIVE_HEADER.search(header) else ("value",)
+    columns = LEGACY_STATS_COLUMNS if LEGACY_CUMULATIVE_HEADER.search(header) else ("value",)
     rows: list[_Row] = []
     parent = ""
     for label_key, label_start, m_end, seg_end in _segments(LEGACY_LABELS, text, start, len(text)):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
+from govreports.contract.vocabulary import MONEY_COLUMNS, MONEY_ROWS
 from tasks.parsing.labels import (
     APPLICANT_COLUMN_LABELS,
     APPLICANT_GROUP_HEADERS,
@@ -42,8 +43,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _BLANKS = {"", "无", "/", "—", "-", "－", "——", "空"}
 _CJK_GAP = re.compile(r"(?<=[^\d.\s])\s+|\s+(?=[^\d.\s-])")
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {0xFF0D: "-", 0xFF0E: "."}
-_MONEY_COLUMNS = {"amount_wan_yuan"}
-_MONEY_ROWS = {"fees_wan_yuan", "special_funds_wan_yuan"}
+_MONEY_COLUMNS = frozenset(MONEY_COLUMNS)
+_MONEY_ROWS = frozenset(MONEY_ROWS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Literal
 
 from govreports.contract.sums import APPLICATION_SUMS, LEGACY_SUMS, REVIEW_SUMS, SumRule
 from govreports.contract.sums import P10 as P10_SUM
-from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS
+from govreports.contract.vocabulary import (
+    APPLICATION_COLUMNS,
+    LEGACY_STATS_COLUMNS,
+    REVIEW_COLUMNS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -45,9 +49,6 @@ class Outcome:
     detail: str
 
 
-_LEGACY_COLUMNS = ("value", "cumulative")
-
-
 def _rule(declared: SumRule) -> Rule:
     """A declared sum as the splitter checks it: ``lhs`` is the side that must be complete."""
     if declared.complete == "parts":
@@ -68,7 +69,7 @@ RULES = (*APPLICATION_RULES, *REVIEW_RULES, *LEGACY_RULES, P10)
 _COLUMNS = {
     "applications": APPLICATION_COLUMNS,
     "review_litigation": REVIEW_COLUMNS,
-    "legacy_stats": _LEGACY_COLUMNS,
+    "legacy_stats": LEGACY_STATS_COLUMNS,
 }
 
 
