@@ -2,9 +2,12 @@
 
 Each alias is a regular expression matched on condensed text (whitespace between CJK
 characters removed). Punctuation is written once in its full-width form and widened to
-both spellings by ``compile_alias``, so the tables below stay readable. The row key
-``UNMAPPED`` marks a label that is known but has no contract key: it still delimits cells,
-and the extractor reports it as a note instead of dropping it silently.
+both spellings by ``compile_alias``, so the tables below stay readable. The tables here
+hold the labels the 2019 and 2021 forms share; the labels only one format prints (the
+pre-2019 统计表, 2019's 新制作/采购 columns, 2021's （六） sub-rows, …) are declared in that
+format's module (``govreports/contract/formats``) and joined here. The row key
+``UNMAPPED`` (pre2019) marks a label that is known but has no contract key: it still
+delimits cells, and the extractor reports it as a note instead of dropping it silently.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from govreports.contract.formats import LAYOUTS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -86,44 +91,21 @@ APPLICATION_ROWS: dict[str, tuple[str, ...]] = {
     "not_processed_publication": ("要求提供公开出版物",),
     "not_processed_excessive": ("无正当理由大量反复申请",),
     "not_processed_confirmation": ("要求行政机关确认或重新出具已获取信息",),
-    "other": ("其他处理",),
-    "other_no_correction": (
-        "(?:申请人)?无正当理由逾期不补正(?:、?行政机关不再处理其政府信息公开申请)?",
-    ),
-    "other_fee_unpaid": (
-        "(?:申请人)?逾期未按收费通知要求缴纳费用(?:、?行政机关不再处理其政府信息公开申请)?",
-    ),
     "outcome_total": ("总计",),
     "carried_forward": ("结转下一?年度继续办理",),
-}
-# "3.其他" is only a row label with its ordinal; bare 其他 is a column header.
-APPLICATION_ROWS_EXACT: dict[str, tuple[str, ...]] = {
-    "other_misc": ("3[.．、]\\s*其他(?!处理|法律|结果|对外|组织|方式|形式|情形)",),
 }
 
 PROACTIVE_ROWS: dict[str, tuple[str, ...]] = {
     "rules": ("规章",),
     "normative_documents": ("(?:行政)?规范性文件",),
     "licensing": ("行政许可",),
-    "other_management_services": ("其他对外管理服务事项",),
     "penalty": ("行政处罚",),
     "enforcement": ("行政强制",),
     "admin_fees": ("行政事业性收费",),
-    "procurement": ("政府集中采购",),
 }
 
 PROACTIVE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "issued": ("本年制发件数",),
-    "repealed": ("本年废止件数",),
-    "in_force": ("现行有效件数",),
-    "made": ("本年新制作数量",),
-    "published": ("本年新公开数量",),
-    "total_public": ("对外公开总数量",),
-    "prior_year_items": ("上一年项目数量",),
-    "change": ("本年增/?减",),
     "decisions": ("(?:本年)?处理决定数量",),
-    "amount_wan_yuan": ("本年收费金额(?:（单位：万元）)?", "采购总金额"),
-    "items": ("采购项目数量",),
 }
 
 APPLICANT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -152,76 +134,24 @@ REVIEW_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "total": ("总计",),
 }
 
-# A known label with no contract key: it still delimits cells and becomes a note.
-UNMAPPED = ""
-# Sub-items shared by the 行政复议 and 行政诉讼 blocks; the block is the last parent seen.
-LEGACY_SHARED_SUFFIX = "*"
-LEGACY_ROWS: dict[str, tuple[str, ...]] = {
-    "proactive_normative_docs": ("(?:其中：)?主动公开规范性文件数",),
-    "proactive_items": ("主动公开(?:政府)?(?:信息|文件)数",),
-    "normative_docs_issued": ("制发规范性文件总数",),
-    "channel_gazette": ("(?:其中：)?(?:政府)?公报公开(?:政府信息)?数?",),
-    "channel_website": ("(?:其中：)?(?:政府)?网站公开(?:政府信息)?数?",),
-    "channel_weibo": ("政务微博公开(?:政府信息)?数?",),
-    "channel_weixin": ("政务微信公开(?:政府信息)?数?",),
-    "channel_other": ("其他方式公开(?:政府信息)?数?",),
-    "responses_hot_topics": ("回应公众关注热点或重大舆情数",),
-    "press_conferences_by_head": ("(?:其中：)?主要负责同志参加新闻发布会次数",),
-    "press_conferences": ("参加或举办新闻发布会总?次数",),
-    "online_interviews_by_head": ("(?:其中：)?主要负责同志参加(?:政府网站)?在线访谈次数",),
-    "online_interviews": ("政府网站在线访谈次数",),
-    "policy_interpretations": ("政策解读稿件发布数",),
-    "weibo_weixin_responses": ("微博微信回应事件数",),
-    "other_responses": ("其他方式回应事件数",),
-    "applications_received": (
-        "收到申请数",
-        "受理(?:政府信息)?依申请公开(?:政府)?(?:信息)?(?:申请)?总数",
-    ),
-    "applications_in_person": ("(?:其中：)?当面申请数",),
-    "applications_letter": ("信函、?(?:传真)?申请数",),
-    "applications_fax": ("传真申请数",),
-    "applications_online": ("(?:网上|网络)申请数",),
-    "applications_email": ("电子邮件申请数",),
-    "applications_other": ("其[他它]形式申请数",),
-    "applications_closed_on_time": ("按时办结数",),
-    "applications_closed_extended": ("延期办结数",),
-    "applications_closed": ("申请办结数",),
-    "replies_total": ("申请答复数", "对依?申请(?:公开)?的答复总?数"),
-    "replies_already_public": ("属于已主动公开范围数",),
-    "replies_partially_disclosed": ("(?:其中：)?同意部分公开答复数",),
-    "replies_disclosed": ("(?:其中：)?同意公开答复数",),
-    "replies_refused": ("不同意公开答复数", "不予公开答复数", "否决公开答复数"),
-    "refused_state_secret": ("(?:其中：)?涉及国家秘密",),
-    "refused_commercial_secret": ("涉及商业秘密",),
-    "refused_privacy": ("涉及个人隐私",),
-    "refused_security_stability": ("危及国家安全、?公共安全、?经济安全和社会稳定",),
-    "refused_not_government_information": ("不是《条例》所指政府信息",),
-    "refused_other_legal": ("法律法规规定的其他情形",),
-    "replies_not_this_agency": ("不属于本行政机关公开数",),
-    "replies_not_exist": ("申请信息不存在数",),
-    "replies_correction_requested": ("告知作出更改补充数",),
-    "replies_other_channel": ("告知通过其他途径办理数",),
-    "complaints": ("举报投诉数量?", "接受行政诉讼、举报数", "行政申诉(?:、举报)?数"),
-    "reconsideration_total": ("行政复议数量?",),
-    "litigation_total": ("行政诉讼数量?",),
-    "*upheld": ("维持具体行政行为(?:或者驳回原告诉讼请求)?数",),
-    "*corrected": ("被依法纠错数",),
-    "*other": ("其他情形数",),
-    "fees_wan_yuan": ("依申请公开信息收取的费用", "政府信息公开收费(?:及|和)?减免金额"),
-    "dedicated_units": ("政府信息公开工作专门机构数",),
-    "reading_points": ("设置政府信息公开查阅点数",),
-    "staff_total": ("从事政府信息公开工作人员数",),
-    "staff_full_time": ("专职人员数",),
-    "staff_part_time": ("兼职人员数",),
-    "special_funds_wan_yuan": ("政府信息公开专项经费",),
-    "meetings": ("召开政府信息公开工作会议或专题会议数",),
-    "trainings": ("举办各类培训班数",),
-    "trainees": ("接受培训人员数",),
-    UNMAPPED: ("其他类型答复数",),
-}
-LEGACY_UNITS = ("人次", "万元", "条", "件", "次", "篇", "个", "人", "元", "项")
-LEGACY_VALUE_HEADER = re.compile(r"(?:\d{4}年度|本年度|统计数|本期实际|本年累计)")
-LEGACY_CUMULATIVE_HEADER = re.compile(r"历年累计")
+
+def with_format_labels(
+    table: str, shared: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """``shared`` plus the labels each format's module declares for ``table`` alone."""
+    merged = dict(shared)
+    for layout in LAYOUTS:
+        for key, aliases in layout.labels.get(table, {}).items():
+            merged[key] = (*merged.get(key, ()), *aliases)
+    return merged
+
+
+# The labels above are those the 2019 and 2021 forms share; each format's own join them.
+APPLICATION_ROWS = with_format_labels("applications", APPLICATION_ROWS)
+APPLICATION_ROWS_EXACT = with_format_labels("applications_exact", {})
+PROACTIVE_ROWS = with_format_labels("proactive", PROACTIVE_ROWS)
+PROACTIVE_COLUMNS = with_format_labels("proactive_columns", PROACTIVE_COLUMNS)
+LEGACY_ROWS = with_format_labels("legacy_stats", {})
 
 # Units stated by the contract for rows whose table has no unit column.
 APPLICATION_UNIT = "件"

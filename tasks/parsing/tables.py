@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from govreports.contract.formats import detect_format, proactive_form
+from govreports.contract.formats.pre2019 import (
+    LEGACY_CUMULATIVE_HEADER,
+    LEGACY_SHARED_SUFFIX,
+    LEGACY_UNITS,
+    UNMAPPED,
+)
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
 from govreports.contract.vocabulary import (
@@ -33,15 +39,11 @@ from govreports.contract.vocabulary import (
 from tasks.parsing.labels import (
     APPLICATION_LABELS,
     APPLICATION_UNIT,
-    LEGACY_CUMULATIVE_HEADER,
     LEGACY_LABELS,
-    LEGACY_SHARED_SUFFIX,
-    LEGACY_UNITS,
     PROACTIVE_COLUMN_LABELS,
     PROACTIVE_LABELS,
     PROACTIVE_UNITS,
     REVIEW_UNIT,
-    UNMAPPED,
     LabelSet,
 )
 from tasks.parsing.tables_cells import facts_from_cells

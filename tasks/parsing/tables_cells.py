@@ -13,6 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from govreports.contract.formats.pre2019 import (
+    LEGACY_CUMULATIVE_HEADER,
+    LEGACY_SHARED_SUFFIX,
+    LEGACY_UNITS,
+    LEGACY_VALUE_HEADER,
+    UNMAPPED,
+)
 from govreports.contract.models import Fact, Format
 from govreports.contract.numbers import to_float, to_int
 from govreports.contract.vocabulary import MONEY_COLUMNS, MONEY_ROWS
@@ -21,18 +28,13 @@ from tasks.parsing.labels import (
     APPLICANT_GROUP_HEADERS,
     APPLICATION_LABELS,
     APPLICATION_UNIT,
-    LEGACY_CUMULATIVE_HEADER,
     LEGACY_LABELS,
-    LEGACY_SHARED_SUFFIX,
-    LEGACY_UNITS,
-    LEGACY_VALUE_HEADER,
     PROACTIVE_COLUMN_LABELS,
     PROACTIVE_LABELS,
     PROACTIVE_UNITS,
     REVIEW_COLUMN_LABELS,
     REVIEW_GROUP_LABELS,
     REVIEW_UNIT,
-    UNMAPPED,
     LabelSet,
 )
 

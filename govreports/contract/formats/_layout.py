@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ class Layout:
     tables shared by 2019 and 2021 is printed (``uniform`` True: 表四 alone, say).
     ``tables`` are the template cells per fact table, in form order (R17 compares a
     report's facts with them); ``proactive`` is the 表二 form, row by row with its
-    columns, which the parser also uses when a 表二 block's header cannot be read.
+    columns, which the parser also uses when a 表二 block's header cannot be read;
+    ``labels`` are the row and column labels only this generation prints.
     """
 
     name: Format
@@ -41,6 +42,10 @@ class Layout:
     uniform: bool
     proactive: ProactiveForm = ()
     tables: dict[str, tuple[Cell, ...]] | None = None
+    # The labels only this generation prints, per alias table of ``tasks/parsing/labels.py``
+    # ("applications", "applications_exact", "proactive", "proactive_columns",
+    # "legacy_stats"): key -> aliases. Labels the 2019 and 2021 forms share stay there.
+    labels: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def in_force(self, year: int) -> bool:
         return (self.first_year is None or year >= self.first_year) and (

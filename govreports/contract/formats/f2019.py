@@ -47,6 +47,22 @@ LAYOUT = Layout(
     last_year=2020,
     uniform=True,
     proactive=PROACTIVE,
+    labels={
+        "applications": {"other": ("其他处理",)},
+        "proactive": {
+            "other_management_services": ("其他对外管理服务事项",),
+            "procurement": ("政府集中采购",),
+        },
+        "proactive_columns": {
+            "made": ("本年新制作数量",),
+            "published": ("本年新公开数量",),
+            "total_public": ("对外公开总数量",),
+            "prior_year_items": ("上一年项目数量",),
+            "change": ("本年增/?减",),
+            "amount_wan_yuan": ("采购总金额",),
+            "items": ("采购项目数量",),
+        },
+    },
     tables={
         "proactive": tuple((r, c) for r, cs in PROACTIVE for c in cs),
         "applications": grid(APPLICATION_ROWS, APPLICATION_COLUMNS),

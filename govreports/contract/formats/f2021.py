@@ -41,6 +41,26 @@ LAYOUT = Layout(
     last_year=None,
     uniform=True,
     proactive=PROACTIVE,
+    labels={
+        "applications": {
+            "other_no_correction": (
+                "(?:申请人)?无正当理由逾期不补正(?:、?行政机关不再处理其政府信息公开申请)?",
+            ),
+            "other_fee_unpaid": (
+                "(?:申请人)?逾期未按收费通知要求缴纳费用(?:、?行政机关不再处理其政府信息公开申请)?",
+            ),
+        },
+        # "3.其他" is only a row label with its ordinal; bare 其他 is a column header.
+        "applications_exact": {
+            "other_misc": ("3[.．、]\\s*其他(?!处理|法律|结果|对外|组织|方式|形式|情形)",),
+        },
+        "proactive_columns": {
+            "issued": ("本年制发件数",),
+            "repealed": ("本年废止件数",),
+            "in_force": ("现行有效件数",),
+            "amount_wan_yuan": ("本年收费金额(?:（单位：万元）)?",),
+        },
+    },
     tables={
         "proactive": tuple((r, c) for r, cs in PROACTIVE for c in cs),
         "applications": grid(APPLICATION_ROWS, APPLICATION_COLUMNS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govreports.contract.formats import LAYOUTS
+from govreports.contract.formats.pre2019 import LEGACY_SHARED_SUFFIX, UNMAPPED
 from govreports.contract.vocabulary import (
     APPLICATION_COLUMNS,
     LEGACY_STATS_ROWS,
@@ -14,13 +15,11 @@ from tasks.parsing.labels import (
     APPLICATION_ROWS,
     APPLICATION_ROWS_EXACT,
     LEGACY_ROWS,
-    LEGACY_SHARED_SUFFIX,
     PROACTIVE_COLUMNS,
     PROACTIVE_ROWS,
     PROACTIVE_UNITS,
     REVIEW_COLUMN_ALIASES,
     REVIEW_GROUP_ALIASES,
-    UNMAPPED,
 )
 
 
