@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from govreports.contract.models import Fact
 from govreports.contract.numbers import to_float, to_int
+from govreports.contract.vocabulary import TEXT_ROWS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -89,14 +90,7 @@ def extract_prose_facts(lines: list[str]) -> list[Fact]:
     for line_no, clause in _clauses(lines):
         for fact in _clause_facts(clause, line_no):
             found.setdefault(fact.row, fact)
-    order = (
-        "proactive_items",
-        "applications_received",
-        "reconsideration_total",
-        "litigation_total",
-        "fees_wan_yuan",
-    )
-    return [found[row] for row in order if row in found]
+    return [found[row] for row in TEXT_ROWS if row in found]
 
 
 def _clauses(lines: list[str]) -> Iterator[tuple[int, str]]:
