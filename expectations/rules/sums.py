@@ -11,9 +11,9 @@
   is in :mod:`expectations.rules.cross_year`).
 
 For the national formats missing rows are R17's business, so R1-R6 need every fact they
-name. The sum declarations are data (``LEGACY_SUMS``, ``LEGACY_PARENTS``, ``REVIEW_RULES``);
-this module stays thin so that they can move to ``govreports.contract`` beside the parser's
-use of the same sums.
+name. The sums themselves are declared once, as data, in ``govreports.contract.sums``; the
+parser's digit splitter reads the same declarations. P9 (an approximation, not a sum the
+tables print) is this module's own.
 """
 
 from __future__ import annotations
@@ -22,13 +22,8 @@ from typing import TYPE_CHECKING
 
 from expectations._suite import Rule
 from expectations.rules._base import Row, RuleBatch, identities, wide
-from govreports.contract.vocabulary import (
-    APPLICANT_COLUMNS,
-    OTHER_ROWS_2021,
-    OUTCOME_ROWS_2019,
-    REVIEW_COLUMNS,
-    REVIEW_ROWS,
-)
+from govreports.contract.sums import APPLICATION_SUMS, LEGACY_SUMS, P10, REVIEW_SUMS
+from govreports.contract.vocabulary import OTHER_ROWS_2019, OTHER_ROWS_2021
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,79 +49,10 @@ RULES: tuple[Rule, ...] = (
     Rule("P10", "error", "统计表: 历年累计 ≥ 本年度; 历年累计 chain across years", ("eq", "le")),
 )
 
-# 表四 row -> its rule; the parts of a row's total (every column but ``total``).
-REVIEW_RULES = dict(zip(REVIEW_ROWS, ("R4", "R5", "R6"), strict=True))
-REVIEW_PARTS = tuple(c for c in REVIEW_COLUMNS if c != "total")
-
-# (pre-2019 rule, target row, part rows, minimum parts present or None for all)
-LEGACY_SUMS: tuple[tuple[str, str, tuple[str, ...], int | None], ...] = (
-    (
-        "P1",
-        "applications_received",
-        (
-            "applications_in_person",
-            "applications_fax",
-            "applications_online",
-            "applications_letter",
-            "applications_email",
-            "applications_other",
-        ),
-        2,
-    ),
-    (
-        "P2",
-        "applications_closed",
-        ("applications_closed_on_time", "applications_closed_extended"),
-        None,
-    ),
-    (
-        "P3",
-        "replies_total",
-        (
-            "replies_already_public",
-            "replies_disclosed",
-            "replies_partially_disclosed",
-            "replies_refused",
-            "replies_not_this_agency",
-            "replies_not_exist",
-            "replies_correction_requested",
-            "replies_other_channel",
-        ),
-        2,
-    ),
-    (
-        "P4",
-        "replies_refused",
-        (
-            "refused_state_secret",
-            "refused_commercial_secret",
-            "refused_privacy",
-            "refused_security_stability",
-            "refused_not_government_information",
-            "refused_other_legal",
-        ),
-        2,
-    ),
-    (
-        "P5",
-        "reconsideration_total",
-        ("reconsideration_upheld", "reconsideration_corrected", "reconsideration_other"),
-        None,
-    ),
-    (
-        "P6",
-        "litigation_total",
-        ("litigation_upheld", "litigation_corrected", "litigation_other"),
-        None,
-    ),
-    ("P7", "staff_total", ("staff_full_time", "staff_part_time"), None),
-)
-# (其中 item, its parent) of P8.
-LEGACY_PARENTS = (
-    ("proactive_normative_docs", "proactive_items"),
-    ("press_conferences_by_head", "press_conferences"),
-    ("online_interviews_by_head", "online_interviews"),
-)
+# The sums are declared once in govreports.contract.sums (the parser's digit splitter reads
+# the same declarations); R2 reads （六） as one row: 2019's, else the sum of 2021's three.
+_SUMS = {rule.rule_id: rule for rule in APPLICATION_SUMS}
+_OTHER_ROWS = frozenset((*OTHER_ROWS_2019, *OTHER_ROWS_2021))
 
 
 def rows(batch: RuleBatch) -> list[Row]:
@@ -140,27 +66,13 @@ def application_rows(facts: pd.DataFrame) -> list[Row]:
     out: list[Row] = []
     if by_column.empty:
         return out
-    out += identities(
-        by_column,
-        by_column_lines,
-        "R1",
-        ("new_received", "carried_over"),
-        ("outcome_total", "carried_forward"),
-        table="applications",
-    )
+    r1, r2, r3 = _SUMS["R1"], _SUMS["R2"], _SUMS["R3"]
+    out += identities(by_column, by_column_lines, "R1", r1.parts, r1.total, table=r1.table)
     by_column, by_column_lines = _with_other_total(by_column, by_column_lines)
-    out += identities(
-        by_column,
-        by_column_lines,
-        "R2",
-        (*OUTCOME_ROWS_2019, "other_all"),
-        ("outcome_total",),
-        table="applications",
-    )
+    r2_parts = (*(row for row in r2.parts if row not in _OTHER_ROWS), "other_all")
+    out += identities(by_column, by_column_lines, "R2", r2_parts, r2.total, table=r2.table)
     by_row, by_row_lines = wide(facts, "applications", "row", "column")
-    out += identities(
-        by_row, by_row_lines, "R3", APPLICANT_COLUMNS, ("total",), table="applications"
-    )
+    out += identities(by_row, by_row_lines, "R3", r3.parts, r3.total, table=r3.table)
     return out
 
 
@@ -182,10 +94,10 @@ def review_rows(facts: pd.DataFrame) -> list[Row]:
     """R4-R6: each 表四 row's total is the sum of its parts."""
     values, lines = wide(facts, "review_litigation", "row", "column")
     out: list[Row] = []
-    for table_row, rule_id in REVIEW_RULES.items():
-        keep = values.index.get_level_values(1) == table_row
+    for rule in REVIEW_SUMS:
+        keep = values.index.get_level_values(1).isin(rule.only)
         out += identities(
-            values[keep], lines[keep], rule_id, REVIEW_PARTS, ("total",), table="review_litigation"
+            values[keep], lines[keep], rule.rule_id, rule.parts, rule.total, table=rule.table
         )
     return out
 
@@ -198,20 +110,18 @@ def legacy_rows(facts: pd.DataFrame) -> list[Row]:
         return out
     this_year = values.index.get_level_values(1) == "value"
     values, lines = values[this_year], lines[this_year]
-    for rule_id, target, parts, min_parts in LEGACY_SUMS:
+    for rule in LEGACY_SUMS:
+        # An equation is named by its total (P1-P7), an inequality by the item it bounds (P8).
         out += identities(
             values,
             lines,
-            rule_id,
-            parts,
-            (target,),
-            table="legacy_stats",
-            min_parts=min_parts,
-            name=target,
-        )
-    for child, parent in LEGACY_PARENTS:
-        out += identities(
-            values, lines, "P8", (child,), (parent,), table="legacy_stats", op="le", name=child
+            rule.rule_id,
+            rule.parts,
+            rule.total,
+            table=rule.table,
+            op=rule.relation,
+            min_parts=rule.min_parts,
+            name=rule.total[0] if rule.relation == "eq" else rule.parts[0],
         )
     out += identities(
         values,
@@ -234,6 +144,6 @@ def legacy_rows(facts: pd.DataFrame) -> list[Row]:
     )
     by_row, by_row_lines = wide(facts, "legacy_stats", "row", "column")
     out += identities(
-        by_row, by_row_lines, "P10", ("value",), ("cumulative",), table="legacy_stats", op="le"
+        by_row, by_row_lines, "P10", P10.parts, P10.total, table=P10.table, op=P10.relation
     )
     return out
