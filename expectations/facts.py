@@ -19,13 +19,12 @@ import pandas as pd
 
 from expectations._suite import RULE_ROW_COLUMNS, ColumnCheck, Rule, TableContract, fmt_number
 from govreports.contract.tables import TABLES
+from govreports.contract.vocabulary import MONEY_COLUMNS, SIGNED_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 FACT_TABLES = ("applications", "review_litigation", "proactive", "legacy_stats", "text")
-MONEY_COLUMNS = ("amount_wan_yuan",)
-SIGNED_COLUMNS = ("change",)
 
 RULES: tuple[Rule, ...] = (Rule("R7", "error", "表二/三/四: counts are non-negative integers"),)
 
