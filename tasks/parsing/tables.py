@@ -4,8 +4,10 @@ Rows are found by their label text and never by position. Two inputs are handled
 - real cell grids (HTML, docx): columns come from the header cells above each block;
 - flattened text (txt, PDF): each row is the text between its label and the next one;
   when the page lost the cell boundaries the digits are split by ``tables_split`` under
-  the table's sum rules, and rows that stay ambiguous are chosen by the cross-row rules
-  (R1/R2, P1–P8) and then by plausibility, with a note naming the alternatives.
+  the table's sum rules, and rows with several readings are narrowed by the cross-row
+  rules (R1/R2, P1–P8). A cell is recorded only when every reading that satisfies the
+  rules gives it the same digits; the others are absent, with a note naming the row and
+  its readings (ADR 0018): a split is never guessed.
 """
 
 from __future__ import annotations
@@ -174,8 +176,9 @@ class _Row:
     suffix: str | None
     candidates: list[tuple[Cell, ...]]
     choice: int = 0
-    tie: list[int] = field(default_factory=list)
+    tie: list[int] = field(default_factory=list)  # the readings the rules leave open
     unread: str = ""  # why the row is left out although its digits have readings
+    complete: bool = True  # ``candidates`` hold every reading of the digits, not the first few
 
 
 def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
@@ -189,14 +192,14 @@ def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
         rows += _proactive_rows(text, t2_match.start(), t2_end, fmt, notes)
     if t3:
         rows += _application_rows(text, t3[0], t4.start() if t4 else len(text), notes)
-    _resolve(rows, APPLICATION_RULES)
+    _resolve([r for r in rows if r.complete], APPLICATION_RULES)
     facts: list[Fact] = []
     if t4:
         facts += _review_facts(flat, t4.start(), notes)
     legacy = _legacy_anchor(text)
     if legacy and (fmt == "pre2019" or not (t3 or t2_match)):
         legacy_rows = _legacy_rows(text, legacy.start(), notes)
-        _resolve(legacy_rows, LEGACY_RULES)
+        _resolve([r for r in legacy_rows if r.complete], LEGACY_RULES)
         rows += legacy_rows
     for row in rows:
         if row.unread:
@@ -381,8 +384,6 @@ def _split_row(text: str, spec: _RowSpec, start: int, end: int, notes: list[str]
     if written is not None:
         return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), [written])
     result = split_run(run, spec.blocks)
-    if result.capped:
-        notes.append(f"{where}: digit split of '{run}' stopped at the search cap")
     candidates = result.candidates
     if table == "legacy_stats":
         candidates = [c for c in candidates if _legacy_ok(c)]
@@ -393,7 +394,14 @@ def _split_row(text: str, spec: _RowSpec, start: int, end: int, notes: list[str]
         )
         return None
     candidates.sort(key=spec.plausibility)
-    return _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), candidates)
+    row = _Row(table, key, columns, run, pos, m.group("unit"), m.group("suffix"), candidates)
+    if not result.complete:
+        row.complete = False
+        row.unread = (
+            f"the digit split of '{run}' stopped after {len(result.candidates)} readings "
+            "(search cap), so the readings are not all known"
+        )
+    return row
 
 
 def _pipe_cells(run: str, n: int) -> tuple[Cell, ...] | None:
@@ -531,24 +539,41 @@ def _cells(rows: list[_Row]) -> dict[CellKey, float]:
     return out
 
 
+def _agreed(readings: Sequence[tuple[Cell, ...]]) -> list[Cell | None]:
+    """Each cell as every reading gives it (the same digits at the same place), else ``None``."""
+    return [
+        cells[0]
+        if all(c.start == cells[0].start and c.text == cells[0].text for c in cells)
+        else None
+        for cells in zip(*readings, strict=True)
+    ]
+
+
 def _row_facts(flat: Flat, row: _Row, notes: list[str]) -> list[Fact]:
-    chosen = row.candidates[row.choice]
-    if len(row.tie) > 1:
-        alternatives = [
-            "|".join(c.text for c in row.candidates[i]) for i in row.tie if i != row.choice
-        ]
+    """The row's cells that its digits state whichever reading the rules leave open.
+
+    A run with several readings satisfying the rules (or no rule to tie its cells, as 2019
+    表二's 上一年项目数量 | 本年增/减 | 处理决定数量) does not say which is meant: a cell the
+    readings disagree on is left absent with a note rather than picked by plausibility.
+    """
+    readings = (
+        [row.candidates[i] for i in row.tie] if len(row.tie) > 1 else [row.candidates[row.choice]]
+    )
+    cells = _agreed(readings)
+    if len(readings) > 1:
+        shown = ", ".join("|".join(c.text for c in r) for r in readings[:_MAX_ALTERNATIVES])
+        more = len(readings) - _MAX_ALTERNATIVES
+        shown += f" and {more} more" if more > 0 else ""
+        left_out = [col for col, cell in zip(row.columns, cells, strict=True) if cell is None]
         notes.append(
-            f"{row.table}/{row.key}: ambiguous split of '{row.run}', chose "
-            f"{'|'.join(c.text for c in chosen)}; alternatives: "
-            f"{', '.join(alternatives[:_MAX_ALTERNATIVES])}"
-            + (
-                f" and {len(alternatives) - _MAX_ALTERNATIVES} more"
-                if len(alternatives) > _MAX_ALTERNATIVES
-                else ""
-            )
+            f"{row.table}/{row.key}: ambiguous split of '{row.run}': {len(readings)} readings "
+            f"fit the row and the table's rules ({shown}); "
+            f"{', '.join(left_out)} left out, not guessed"
         )
     facts = []
-    for column, cell in zip(row.columns, chosen, strict=True):
+    for column, cell in zip(row.columns, cells, strict=True):
+        if cell is None:
+            continue
         chunk = chunk_of(row.run.replace("|", " "), cell.start)
         raw = cell.text if chunk == cell.text else f"{chunk}→{cell.text}"
         value, unit, raw = _value_unit(row, column, cell, raw)
@@ -606,9 +631,10 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
             for row in REVIEW_ROWS
         )
         return []
-    result.candidates.sort(key=_balanced)
     facts: list[Fact] = []
     for r, table_row in enumerate(REVIEW_ROWS):
+        # Each row's readings: what the readings of the whole run give its five cells.
+        readings = list(dict.fromkeys(cand[5 * r : 5 * r + 5] for cand in result.candidates))
         row = _Row(
             "review_litigation",
             table_row,
@@ -617,8 +643,16 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
             pos,
             None,
             None,
-            [result.candidates[0][5 * r : 5 * r + 5]],
+            readings,
+            tie=list(range(len(readings))),
         )
+        if not result.complete:
+            notes.append(
+                f"review_litigation/{table_row}: the digit split of '{run}' stopped after "
+                f"{len(result.candidates)} readings (search cap), so the readings are not all "
+                "known; row left out"
+            )
+            continue
         facts.extend(
             Fact(
                 fact.table,
@@ -631,10 +665,5 @@ def _review_facts(flat: Flat, anchor: int, notes: list[str]) -> list[Fact]:
                 fact.line,
             )
             for fact in _row_facts(flat, row, notes)
-        )
-    if len(result.candidates) > 1:
-        others = ["|".join(c.text for c in cand) for cand in result.candidates[1:_MAX_ALTERNATIVES]]
-        notes.append(
-            f"review_litigation: ambiguous split of '{run}'; alternatives: " + ", ".join(others)
         )
     return facts

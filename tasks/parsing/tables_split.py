@@ -44,7 +44,13 @@ class Cell:
 @dataclass(slots=True)
 class SplitResult:
     candidates: list[tuple[Cell, ...]] = field(default_factory=list)
-    capped: bool = False
+    capped: bool = False  # the search stopped at its step cap
+    full: bool = False  # the search stopped at ``max_candidates`` readings
+
+    @property
+    def complete(self) -> bool:
+        """Whether ``candidates`` are every reading of the run, not the first few found."""
+        return not (self.capped or self.full)
 
 
 def split_run(
@@ -53,7 +59,7 @@ def split_run(
     """Every way to read ``run`` as the cells of ``blocks``, in search order."""
     search = _Search(run, tuple(blocks), node_cap, max_candidates)
     search.block(0, 0, ())
-    return SplitResult(search.found, search.capped)
+    return SplitResult(search.found, search.capped, len(search.found) >= max_candidates)
 
 
 def chunk_of(run: str, start: int) -> str:

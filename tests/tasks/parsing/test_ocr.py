@@ -40,7 +40,8 @@ SCANS = (
 _MERGED = (
     "2019 表二 on the scan: two neighbouring cells come out of OCR as one box ('14 10' as "
     "'1410', '271 | 0元' as '2710元') or a small minus sign is lost ('14 -1' as '14'): the "
-    "recogniser's character positions do not show the gap, so the row cannot be split"
+    "recogniser's character positions do not show the gap, so the row's digits have several "
+    "readings and the cells they disagree on are absent (ADR 0018)"
 )
 _T4_2019 = (
     "2019 scan: OCR reads only one of the two '结果维持…总计' 表四 header lines (14 pt apart "
@@ -50,7 +51,7 @@ KNOWN_MISSES: dict[str, str] = {
     **{
         f"pdf_scan-2019/proactive/{row}/{column}": _MERGED
         for row, columns in (
-            ("other_management_services", ("prior_year_items", "change")),
+            ("other_management_services", ("prior_year_items", "change", "decisions")),
             ("admin_fees", ("prior_year_items", "change")),
             ("procurement", ("items", "amount_wan_yuan")),
         )

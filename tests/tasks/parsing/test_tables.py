@@ -194,14 +194,53 @@ def test_table2_rows(text: str, key: tuple[str, str, str], value: float, raw: st
     assert facts[key].raw == raw
 
 
-def test_table2_ambiguous_split_is_noted_with_alternatives() -> None:
+def test_table2_ambiguous_split_is_left_out_with_its_readings() -> None:
+    """No rule ties 制发 | 废止 | 现行有效: '693665' reads 69|3|665, 6|93|665, 6|936|65, …;
+    the cells are absent with a note naming them, not the most plausible guess (ADR 0018)."""
     text = (
         "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
         "规章000行政规范性文件693665第二十条"
     )
     facts, notes = _facts(text, "2021")
-    assert facts[("proactive", "normative_documents", "in_force")].value == 665
-    assert any("normative_documents" in n and "alternatives" in n for n in notes)
+    assert not [k for k in facts if k[1] == "normative_documents"]
+    assert [facts[("proactive", "rules", c)].value for c in ("issued", "repealed", "in_force")] == [
+        0,
+        0,
+        0,
+    ]
+    (note,) = [n for n in notes if n.startswith("proactive/normative_documents")]
+    assert "ambiguous split of '693665'" in note and "69|3|665" in note
+    assert "issued, repealed, in_force left out" in note
+
+
+def test_a_cell_every_reading_agrees_on_is_kept() -> None:
+    """'2648-18538' reads 2648|-18|538, 2648|-185|38, …: 上一年项目数量 is 2648 in every
+    reading, so it stays; 本年增/减 and 处理决定数量 are left out."""
+    text = "第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚2648-18538第二十条"
+    facts, notes = _facts(text, "2019")
+    assert facts[("proactive", "penalty", "prior_year_items")].value == 2648
+    assert ("proactive", "penalty", "change") not in facts
+    assert ("proactive", "penalty", "decisions") not in facts
+    assert any(
+        n.startswith("proactive/penalty") and "change, decisions left out" in n for n in notes
+    )
+
+
+def test_a_unique_split_is_kept() -> None:
+    """表三's R3 leaves '640020470' one reading (64|0|0|2|0|4|70): it is recorded."""
+    text = T3_HEAD.replace("36 2 0 0 1 0 39", "640020470")
+    facts, notes = _facts(text, "2021")
+    cols = APPLICATION_COLUMNS
+    assert [facts[("applications", "new_received", c)].value for c in cols] == [
+        64,
+        0,
+        0,
+        2,
+        0,
+        4,
+        70,
+    ]
+    assert not [n for n in notes if "ambiguous" in n]
 
 
 LEGACY = (
@@ -216,7 +255,6 @@ LEGACY = (
 @pytest.mark.parametrize(
     ("row", "value", "cumulative"),
     [
-        pytest.param("proactive_items", 1853, 5395, id="unit-then-digits"),
         pytest.param("applications_received", 7, 28, id="p10-decides"),
         pytest.param("applications_in_person", 0, 18, id="leading-zero-cell"),
         pytest.param("replies_refused", 0, 2, id="否决公开"),
@@ -228,6 +266,17 @@ def test_legacy_table_rows(row: str, value: int, cumulative: int) -> None:
     assert facts[("legacy_stats", row, "value")].value == value
     assert facts[("legacy_stats", row, "cumulative")].value == cumulative
     assert facts[("legacy_stats", row, "value")].unit == "条"
+
+
+def test_legacy_row_with_several_readings_is_left_out() -> None:
+    """'条18535395': 1853|5395, 185|35395, 18|535395 and 1|8535395 all keep 本年度 <= 历年累计
+    (P10) and P8; the table gives nothing else to choose by, so the row is absent."""
+    facts, notes = _facts(LEGACY, "pre2019")
+    assert ("legacy_stats", "proactive_items", "value") not in facts
+    assert ("legacy_stats", "proactive_items", "cumulative") not in facts
+    assert any(
+        n.startswith("legacy_stats/proactive_items: ambiguous split of '18535395'") for n in notes
+    )
 
 
 def test_legacy_label_without_key_becomes_a_note() -> None:
@@ -411,8 +460,11 @@ CORPUS_EXPECTED = {
     "2019fmt_pingtan_2020.txt": {
         ("applications", "new_received", "total"): 21,
         ("applications", "other", "natural_person"): 4,
-        ("proactive", "licensing", "change"): 442,  # page.html: 396 | 442 | 278
-        ("proactive", "penalty", "change"): -18,  # page.html: 2648 | -18 | 538
+        # page.html: 396 | 442 | 278 and 2648 | -18 | 538, but the text's '396442278' and
+        # '2648-18538' have several readings (396|44|2278, 2648|-185|38, …): absent, not guessed.
+        ("proactive", "licensing", "change"): None,
+        ("proactive", "penalty", "change"): None,
+        ("proactive", "penalty", "prior_year_items"): 2648,  # the same in every reading
         ("proactive", "admin_fees", "change"): -15,
     },
     "2021fmt_huaian_2024.pdf": {
@@ -423,8 +475,9 @@ CORPUS_EXPECTED = {
         ("proactive", "normative_documents", "repealed"): 26,
     },
     "pre2019_pingtan_2018.txt": {
-        ("legacy_stats", "proactive_items", "value"): 2069,
-        ("legacy_stats", "proactive_items", "cumulative"): 12106,
+        # '206912106' reads 2069|12106, 206|912106 and 20|6912106 under P10: absent.
+        ("legacy_stats", "proactive_items", "value"): None,
+        ("legacy_stats", "applications_received", "cumulative"): 0,
     },
     "pre2019_pingtan_2011.txt": {
         ("legacy_stats", "proactive_items", "value"): 425,
@@ -506,15 +559,19 @@ def test_delimited_t4_row_breaking_r4_is_recorded_as_written() -> None:
     ("line", "expected"),
     [
         pytest.param("行政规范性文件 13 0 55", [13, 0, 55], id="three-delimited-cells"),
-        pytest.param("行政规范性文件 13055", [13, 0, 55], id="undelimited-still-split"),
+        # 13|0|55, 1|30|55, 130|5|5, 1|305|5: no rule ties the cells, so none is recorded.
+        pytest.param("行政规范性文件 13055", [None, None, None], id="undelimited-not-guessed"),
     ],
 )
-def test_delimited_cells_are_never_re_split(line: str, expected: list[int]) -> None:
+def test_delimited_cells_are_never_re_split(line: str, expected: list[int | None]) -> None:
     text = "二、主动公开政府信息情况 第二十条第（一）项\n"
     text += "信息内容 本年制发件数 本年废止件数 现行有效件数\n"
     facts, _ = _facts(text + "规章 0 0 0\n" + line + "\n第二十条第（五）项", "2021")
-    cols = ("issued", "repealed", "in_force")
-    assert [facts[("proactive", "normative_documents", c)].value for c in cols] == expected
+    got = [
+        facts.get(("proactive", "normative_documents", c))
+        for c in ("issued", "repealed", "in_force")
+    ]
+    assert [None if f is None else f.value for f in got] == expected
 
 
 T3_HEAD = (
