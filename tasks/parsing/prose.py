@@ -2,7 +2,11 @@
 
 Only sentences about the whole year and the whole agency count: a clause that names
 a channel (website, 微博, 公报, a 信函 application) or a sub-unit (各乡镇, 区直各单位)
-is skipped. The first qualifying statement of each row wins.
+is skipped, with two exceptions that are still the whole: a clause whose number is a
+total (共计/合计/总计) over the channels it lists ('通过邮寄、网络提交的…申请共计81件'),
+and, for applications, a report whose only application statement names one channel
+('收到…信函申请1条' and no other): those are all the applications it received. The first
+qualifying statement of each row wins.
 """
 
 from __future__ import annotations
@@ -21,10 +25,18 @@ if TYPE_CHECKING:
 _NUM = r"(\d[\d,]*(?:\.\d+)?|[零一二两三四五六七八九十百千万]{1,8})"
 _APPROX = r"(余|多)?"
 _CLAUSE = re.compile(r"[^，,。；;！？]+")
-_PART = re.compile(
-    r"网站|网上|微博|微信|公报|新媒体|政务号|客户端|采购|各乡镇|乡镇|区直|县直|市直|各部门|各单位|"
-    r"公开办|当面|信函|传真|电子邮件|网络申请"
+_CHANNEL = re.compile(
+    r"网站|网上|网络|微博|微信|公报|新媒体|政务号|客户端|采购|当面|信函|邮寄|传真|电子邮件"
 )
+# A count of applications by one channel, with or without a verb ('网上申请2件').
+_CHANNEL_APPLICATIONS = re.compile(
+    "(?:"
+    + _CHANNEL.pattern
+    + r")[^，。；\d]{0,12}?申请\s*(?:共计|合计|总计|共)?\s*\d+\s*(?:件|条|份|个)"
+)
+_SUB_UNIT = re.compile(r"各乡镇|乡镇|区直|县直|市直|各部门|各单位|公开办")
+_TOTAL = r"(?:共计|合计|总计|共)"
+_TOTAL_WORD = re.compile(r"(?:共计|合计|总计)\s*$")
 _NEGATION = re.compile(r"未|没有|无|零|暂不|不收")
 
 
@@ -51,7 +63,9 @@ _RULES: tuple[_Rule, ...] = (
         "applications_received",
         "件",
         re.compile(
-            r"(?:收到|受理)[^，。；\d]{0,20}?信息公开[^，。；\d]{0,6}?申请\s*(?:共\s*)?"
+            r"(?:收到|受理|接收)[^，。；\d]{0,20}?信息公开[^，。；\d]{0,6}?申请\s*(?:"
+            + _TOTAL
+            + r"\s*)?"
             + _NUM
             + r"\s*"
             + _APPROX
@@ -87,9 +101,13 @@ _NONE_LITIGATION = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|提起
 def extract_prose_facts(lines: list[str]) -> list[Fact]:
     """Facts of table ``text`` (column ``value``) with their raw text and 1-based line."""
     found: dict[str, Fact] = {}
+    one_channel: list[Fact] = []  # application statements naming one channel
     for line_no, clause in _clauses(lines):
-        for fact in _clause_facts(clause, line_no):
+        for fact in _clause_facts(clause, line_no, one_channel):
             found.setdefault(fact.row, fact)
+    channel_counts = sum(len(_CHANNEL_APPLICATIONS.findall(c)) for _, c in _clauses(lines))
+    if "applications_received" not in found and len(one_channel) == channel_counts == 1:
+        found["applications_received"] = one_channel[0]
     return [found[row] for row in TEXT_ROWS if row in found]
 
 
@@ -101,7 +119,7 @@ def _clauses(lines: list[str]) -> Iterator[tuple[int, str]]:
             yield line_no, m.group(0)
 
 
-def _clause_facts(clause: str, line_no: int) -> Iterator[Fact]:
+def _clause_facts(clause: str, line_no: int, one_channel: list[Fact]) -> Iterator[Fact]:
     for rule in _RULES:
         m = rule.pattern.search(clause)
         if m is None:
@@ -109,13 +127,24 @@ def _clause_facts(clause: str, line_no: int) -> Iterator[Fact]:
         groups = [g for g in m.groups() if g is not None]
         number = next(g for g in groups if g not in ("余", "多"))
         approx = any(g in ("余", "多") for g in groups)
-        if _PART.search(clause[: m.start()] + m.group(0)):
-            continue
         if rule.row == "applications_received" and re.search("复议|诉讼", m.group(0)):
             continue
         value = to_number(number)
-        if value is not None:
-            yield Fact("text", rule.row, "value", value, rule.unit, approx, m.group(0), line_no)
+        if value is None:
+            continue
+        fact = Fact("text", rule.row, "value", value, rule.unit, approx, m.group(0), line_no)
+        stated = clause[: m.start()] + m.group(0)
+        if _SUB_UNIT.search(stated):
+            continue
+        channels = set(_CHANNEL.findall(stated))
+        before_number = m.group(0)[: m.group(0).index(number)]
+        # '通过邮寄、网络提交的…共计81件' totals the channels it lists; one channel's 共计 is
+        # still that channel's count.
+        if channels and not (len(channels) > 1 and _TOTAL_WORD.search(before_number)):
+            if rule.row == "applications_received" and len(channels) == 1:
+                one_channel.append(fact)
+            continue
+        yield fact
     yield from _zero_facts(clause, line_no)
     if m := _FEE.search(clause):
         value = to_number(m.group(1))
@@ -126,7 +155,12 @@ def _clause_facts(clause: str, line_no: int) -> Iterator[Fact]:
 
 def _zero_facts(clause: str, line_no: int) -> Iterator[Fact]:
     m = _NONE_APPLICATIONS.search(clause)
-    if m and not re.search("复议|诉讼", m.group(0)) and not _PART.search(m.group(0)):
+    if (
+        m
+        and not re.search("复议|诉讼", m.group(0))
+        and not _CHANNEL.search(m.group(0))
+        and not _SUB_UNIT.search(m.group(0))
+    ):
         yield Fact("text", "applications_received", "value", 0, "件", False, m.group(0), line_no)
     if m := _NONE_REVIEW.search(clause):
         yield Fact("text", "reconsideration_total", "value", 0, "件", False, m.group(0), line_no)

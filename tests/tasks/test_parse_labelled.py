@@ -94,17 +94,9 @@ KNOWN_MISSES: dict[str, str] = {
         for row in ("proactive_items", "channel_website")
         for column in ("value", "cumulative")
     },
-    "2021fmt_pingtan_2023/text/applications_received/value": (
-        "'接收通过邮寄、网络提交的各类政府信息公开申请共计81件' names its channels (网络), and a "
-        "clause naming a channel is skipped as one channel's count"
-    ),
     "pre2019_pingtan_2013/legacy_stats/channel_gazette/value": (
         "'2、政府公报公开 条 0' has one number where the table has two columns: the row is "
         "left out rather than guessing which column the 0 belongs to"
-    ),
-    "pre2019_pingtan_2014/text/applications_received/value": (
-        "'收到有关政府信息公开的信函申请1条' is the only application, but the clause names a "
-        "channel (信函) and is skipped as one channel's count"
     ),
 }
 
