@@ -148,6 +148,47 @@ def _under_spans(cells: list[str], spanned: list[str | None]) -> list[str]:
     return out
 
 
+def _aligned(
+    table_name: str, cells: list[str], header: list[list[str]], value_cols: list[int]
+) -> tuple[list[str], list[str] | None]:
+    """The row's cells laid under the header's columns, and its labels when they moved."""
+    if table_name == "proactive":
+        return _under_spans(cells, _spanned_keys(table_name, header, len(cells))), None
+    if table_name == "applications":
+        return _realigned(cells, value_cols)
+    return cells, None
+
+
+def _realigned(cells: list[str], value_cols: list[int]) -> tuple[list[str], list[str] | None]:
+    """A 表三 row pushed off its columns by a repeated group label, laid under them again.
+
+    A group label ('（三）不予公开') repeated mid-table in a row of its own ends the merged
+    '三、本年度办理结果' cell a row early, so a later row starts one cell left (a value in a
+    label column, padding after); repeated before a sub-row's label, it pushes that row one
+    cell right (a label in a value column). When the row's values are one contiguous run of
+    exactly the value columns' count, labels before it and only padding after, the run goes
+    under the value columns and the cells before it are the labels. Any other row is left as
+    it is (returned with ``None`` labels).
+    """
+    n = len(value_cols)
+    if not n or value_cols != list(range(value_cols[0], value_cols[0] + n)):
+        return cells, None
+    first = next((j for j, c in enumerate(cells) if _value(c) is not None), None)
+    if first is None or first == value_cols[0]:
+        return cells, None
+    run, rest = cells[first : first + n], cells[first + n :]
+    if len(run) != n or any(c for c in rest):
+        return cells, None
+    if any(_value(c) is None and c not in _BLANKS for c in run):
+        return cells, None
+    if first > value_cols[0] and all(c in _BLANKS for c in cells[value_cols[0] : first]):
+        return cells, None  # blank zeros before the first number: the row is where it belongs
+    out = [""] * max(len(cells), value_cols[-1] + 1)
+    for j, c in zip(value_cols, run, strict=True):
+        out[j] = c
+    return out, cells[:first]
+
+
 @functools.lru_cache(maxsize=4096)
 def _column_key(table_name: str, cell: str) -> str | None:
     if table_name == "applications":
@@ -188,9 +229,10 @@ def _labelled_facts(
         if keys is None:
             keys = keys_by_width[len(cells)] = _column_keys(table_name, header, len(cells))
         value_cols = [j for j, k in enumerate(keys) if k not in (None, "unit")]
-        if table_name == "proactive":
-            cells = _under_spans(row_cells, _spanned_keys(table_name, header, len(row_cells)))
-        label_cells = [c for j, c in enumerate(cells) if j not in value_cols and keys[j] != "unit"]
+        cells, moved_labels = _aligned(table_name, row_cells, header, value_cols)
+        label_cells = moved_labels or [
+            c for j, c in enumerate(cells) if j not in value_cols and keys[j] != "unit"
+        ]
         row_key = _row_key(labels, label_cells)
         is_data = row_key is not None and any(
             _value(cells[j]) is not None or cells[j] in _BLANKS

@@ -709,3 +709,44 @@ def test_rows_that_are_only_right_together_are_resolved_together() -> None:
         0,
         23,
     ]
+
+
+_T3_WIDE_HEADER = [
+    "",
+    "",
+    "",
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+    "",
+]
+
+
+def test_t3_rows_pushed_off_their_columns_by_a_repeated_group_label_are_laid_back() -> None:
+    """'（三）不予公开' repeated in a row of its own ends the merged '三、本年度办理结果' cell a
+    row early (总计 starts one cell left); '（四）无法提供' repeated before a sub-row's label
+    pushes that row one cell right. Both land under their columns; a row whose first value
+    is a blank zero stays where it is."""
+    outcome = "三、本年度办理结果"
+    rows = [
+        _T3_WIDE_HEADER,
+        [outcome, "（一）予以公开", "（一）予以公开", "", "1", "0", "0", "0", "0", "1", ""],
+        [outcome, "（三）不予公开", *["（三）不予公开"] * 9],
+        [outcome, "（三）不予公开", "5.属于三类内部事务信息", *"0000000", ""],
+        [outcome, "（四）无法提供", "（四）无法提供", "2.没有现成信息需要另行制作", *"1000001"],
+        ["（七）总计", "（七）总计", *"6000107", "", ""],
+    ]
+    facts = {f.key: f.value for f in extract_tables(_grid(rows), "2021")[0]}
+    cols = APPLICATION_COLUMNS
+
+    def row(key: str) -> list[int | float | None]:
+        return [facts.get(("applications", key, c)) for c in cols]
+
+    assert row("outcome_total") == [6, 0, 0, 0, 1, 0, 7]
+    assert row("unavailable_needs_creation") == [1, 0, 0, 0, 0, 0, 1]
+    assert row("withheld_internal_affairs") == [0] * 7
+    assert row("disclosed") == [0, 1, 0, 0, 0, 0, 1]
