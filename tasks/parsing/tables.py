@@ -88,6 +88,8 @@ _NEXT_LABEL_NUMBER = re.compile(r"(?<=\d)[ |]+\d{1,2}[.．、]$")
 _TOKEN = re.compile(r"[^\s|]+")
 _CELL_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH_CELLS = frozenset({"-", "－", "—", "——", "/", "无", "空"})
+# A pipe-delimited row right after its label: numbers, blanks and the marks that write 0.
+_PIPE_ROW = re.compile(r"[ ]*\|(?P<run>(?:[ ]*(?:-?\d+(?:\.\d+)?|——|[-－—/无空])?[ ]*\|)+)")
 
 Plausibility = Callable[[tuple[Cell, ...]], tuple[float, ...]]
 
@@ -370,6 +372,12 @@ class _RowSpec:
 
 def _split_row(text: str, spec: _RowSpec, start: int, end: int, notes: list[str]) -> _Row | None:
     table, key, columns = spec.table, spec.key, spec.columns
+    # A pipe row is read by its delimiters first: its zeros may be written '—', '/' or '无',
+    # which end a run of digits.
+    pipe = _PIPE_ROW.match(text, start, end)
+    if pipe and (cells := _pipe_cells(pipe.group("run"), len(columns))) is not None:
+        run = pipe.group("run")
+        return _Row(table, key, columns, run, pipe.start("run"), None, None, [cells])
     m = _read_run(text, start, end)
     if m is None:
         return None  # a group header or a row written without numbers

@@ -388,23 +388,7 @@ def test_cells_table4_value_row_mostly_blank() -> None:
     assert got[("review_litigation", "reconsideration", "upheld")].raw == ""
 
 
-@pytest.mark.parametrize(
-    "mark",
-    [
-        "-",
-        *(
-            pytest.param(
-                mark,
-                marks=pytest.mark.xfail(
-                    strict=True,
-                    reason="the flattened-text row reader takes digits and '-' as cells, so "
-                    "a pipe row with '—' '/' '无' cells is not read (HTML/docx grids read it)",
-                ),
-            )
-            for mark in ("—", "/", "无")
-        ),
-    ],
-)
+@pytest.mark.parametrize("mark", ["-", "—", "/", "无"])
 def test_flattened_pipe_row_with_dash_cells_reads_zero(mark: str) -> None:
     # A '-' cell in a delimited row crashed the whole report (int('-')).
     row = f"一、本年新收政府信息公开申请数量 | 3 | {mark} | {mark} | {mark} | {mark} | {mark} | 3 |"
@@ -413,6 +397,31 @@ def test_flattened_pipe_row_with_dash_cells_reads_zero(mark: str) -> None:
     assert got[("applications", "new_received", "total")].value == 3
     assert got[("applications", "new_received", "commercial_enterprise")].value == 0
     assert got[("applications", "new_received", "commercial_enterprise")].raw == mark
+
+
+def test_pipe_rows_with_zero_marks_keep_each_row_to_its_cells() -> None:
+    """Rows of a pipe table, zeros written '—' '/' '无': each row reads its own seven cells."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "一、本年新收政府信息公开申请数量 | 12 | — | — | / | 无 | 1 | 13 |",
+        "二、上年结转政府信息公开申请数量 | 无 | 无 | 无 | 无 | 无 | 无 | 无 |",
+        "三、本年度办理结果 | （一）予以公开 | 10 | / | / | / | / | 1 | 11 |",
+    ]
+    facts = {f.key: f for f in extract_tables(Document("txt", lines), "2021")[0]}
+    cols = APPLICATION_COLUMNS
+    assert [facts[("applications", "new_received", c)].value for c in cols] == [
+        12,
+        0,
+        0,
+        0,
+        0,
+        1,
+        13,
+    ]
+    assert [facts[("applications", "carried_over", c)].raw for c in cols] == ["无"] * 7
+    assert [facts[("applications", "disclosed", c)].value for c in cols] == [10, 0, 0, 0, 0, 1, 11]
+    assert facts[("applications", "disclosed", "research_institution")].raw == "/"
 
 
 def test_cells_table2_units_and_colspan_repeats() -> None:
