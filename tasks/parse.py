@@ -56,10 +56,11 @@ def parse_document(
     if not any(doc.lines):
         raise ParseError("empty", "the file holds no text")
     meta = extract_meta(doc)
-    table_facts, table_notes = extract_tables(doc, meta.format)
+    prose_facts = extract_prose_facts(doc.lines)
+    table_facts, table_notes = extract_tables(doc, meta.format, prose_facts)
     _check_is_report(meta.title, doc, has_tables=bool(table_facts))
     notes = [*doc.notes, *meta.notes, *table_notes]
-    facts = bound_facts([*table_facts, *extract_prose_facts(doc.lines)], notes)
+    facts = bound_facts([*table_facts, *prose_facts], notes)
     if not table_facts:
         notes.append("table_absent: no statistics table values were read")
     return Report(

@@ -8,31 +8,11 @@ from __future__ import annotations
 
 from expectations._suite import Op, Rule, fmt_number
 from expectations.rules._base import Row, RuleBatch, cells, row
+from govreports.contract.vocabulary import TEXT_EQUIVALENTS
 
 RULES: tuple[Rule, ...] = (
     Rule("R12", "warning", "prose headline numbers equal the table", ("eq", "le")),
 )
-
-# text row -> the table cells that state the same number (summed), by format family.
-TEXT_EQUIVALENTS: dict[str, tuple[tuple[tuple[str, str, str], ...], ...]] = {
-    "applications_received": (
-        (("applications", "new_received", "total"),),
-        (("legacy_stats", "applications_received", "value"),),
-    ),
-    "reconsideration_total": (
-        (("review_litigation", "reconsideration", "total"),),
-        (("legacy_stats", "reconsideration_total", "value"),),
-    ),
-    "litigation_total": (
-        (
-            ("review_litigation", "litigation_direct", "total"),
-            ("review_litigation", "litigation_after_reconsideration", "total"),
-        ),
-        (("legacy_stats", "litigation_total", "value"),),
-    ),
-    "proactive_items": ((("legacy_stats", "proactive_items", "value"),),),
-    "fees_wan_yuan": ((("legacy_stats", "fees_wan_yuan", "value"),),),
-}
 
 
 def rows(batch: RuleBatch) -> list[Row]:

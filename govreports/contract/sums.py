@@ -136,11 +136,13 @@ LEGACY_SUMS = (
         ("litigation_total",),
     ),
     SumRule("P7", "legacy_stats", "rows", ("staff_full_time", "staff_part_time"), ("staff_total",)),
-    # P8: every 其中 item is at most its parent.
+    # P8: every 其中 item is at most its parent (the 统计表's channels under 主动公开 too).
     *(
         SumRule("P8", "legacy_stats", "rows", (child,), (parent,), "le", complete="parts")
         for child, parent in (
             ("proactive_normative_docs", "proactive_items"),
+            ("channel_website", "proactive_items"),
+            ("channel_gazette", "proactive_items"),
             ("press_conferences_by_head", "press_conferences"),
             ("online_interviews_by_head", "online_interviews"),
         )

@@ -135,3 +135,24 @@ TEXT_ROWS = (
     "fees_wan_yuan",
 )
 TEXT_COLUMN = "value"
+
+# text row -> the table cells that state the same number (summed), by format family.
+TEXT_EQUIVALENTS: dict[str, tuple[tuple[tuple[str, str, str], ...], ...]] = {
+    "applications_received": (
+        (("applications", "new_received", "total"),),
+        (("legacy_stats", "applications_received", "value"),),
+    ),
+    "reconsideration_total": (
+        (("review_litigation", "reconsideration", "total"),),
+        (("legacy_stats", "reconsideration_total", "value"),),
+    ),
+    "litigation_total": (
+        (
+            ("review_litigation", "litigation_direct", "total"),
+            ("review_litigation", "litigation_after_reconsideration", "total"),
+        ),
+        (("legacy_stats", "litigation_total", "value"),),
+    ),
+    "proactive_items": ((("legacy_stats", "proactive_items", "value"),),),
+    "fees_wan_yuan": ((("legacy_stats", "fees_wan_yuan", "value"),),),
+}

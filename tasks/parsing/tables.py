@@ -37,6 +37,7 @@ from govreports.contract.vocabulary import (
     MONEY_ROWS,
     REVIEW_COLUMNS,
     REVIEW_ROWS,
+    TEXT_EQUIVALENTS,
 )
 from tasks.parsing.labels import (
     APPLICATION_LABELS,
@@ -94,15 +95,22 @@ _PIPE_ROW = re.compile(r"[ ]*\|(?P<run>(?:[ ]*(?:-?\d+(?:\.\d+)?|——|[-－—
 Plausibility = Callable[[tuple[Cell, ...]], tuple[float, ...]]
 
 
-def extract_tables(doc: Document, fmt: Format) -> tuple[list[Fact], list[str]]:
-    """Facts of 表二/表三/表四 or the pre-2019 统计表, and notes on what could not be read."""
+def extract_tables(
+    doc: Document, fmt: Format, stated: Sequence[Fact] = ()
+) -> tuple[list[Fact], list[str]]:
+    """Facts of 表二/表三/表四 or the pre-2019 统计表, and notes on what could not be read.
+
+    ``stated``: the prose's headline numbers (table ``text``); a flattened row whose digits
+    have several readings keeps the ones giving the number the prose states for that cell
+    (R12), when any does.
+    """
     flat = Flat.of(doc.lines)
     if fmt == "unknown":
         fmt = detect_format(flat.text)
     cell_notes: list[str] = []
     cell_facts = facts_from_cells(doc.tables, fmt, cell_notes)
     text_notes: list[str] = []
-    text_facts = _facts_from_text(flat, fmt, text_notes)
+    text_facts = _facts_from_text(flat, fmt, text_notes, stated)
     # Each table is read from the cell grids when they give it, else from the text. A PDF's
     # grid comes from its drawn borders, which can mislead (a border missing in an odd
     # export): there the text's reading wins when it gives more of that table's cells.
@@ -183,7 +191,9 @@ class _Row:
     complete: bool = True  # ``candidates`` hold every reading of the digits, not the first few
 
 
-def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
+def _facts_from_text(
+    flat: Flat, fmt: Format, notes: list[str], stated: Sequence[Fact] = ()
+) -> list[Fact]:
     text = flat.text
     t3 = _find_t3(text)
     t4 = _T4_ANCHOR.search(text, t3[0] if t3 else 0)
@@ -194,6 +204,7 @@ def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
         rows += _proactive_rows(text, t2_match.start(), t2_end, fmt, notes)
     if t3:
         rows += _application_rows(text, t3[0], t4.start() if t4 else len(text), notes)
+    _pin_to_prose(rows, stated, notes)
     _resolve([r for r in rows if r.complete], APPLICATION_RULES)
     facts: list[Fact] = []
     if t4:
@@ -201,6 +212,7 @@ def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
     legacy = _legacy_anchor(text)
     if legacy and (fmt == "pre2019" or not (t3 or t2_match)):
         legacy_rows = _legacy_rows(text, legacy.start(), notes)
+        _pin_to_prose(legacy_rows, stated, notes)
         _resolve([r for r in legacy_rows if r.complete], LEGACY_RULES)
         rows += legacy_rows
     for row in rows:
@@ -209,6 +221,38 @@ def _facts_from_text(flat: Flat, fmt: Format, notes: list[str]) -> list[Fact]:
             continue
         facts += _row_facts(flat, row, notes)
     return facts
+
+
+def _pin_to_prose(rows: list[_Row], stated: Sequence[Fact], notes: list[str]) -> None:
+    """Keep the readings of a row that give a cell the number the prose states for it (R12).
+
+    '主动公开文件数 条 206912106' reads 2069|12106, 206|912106 or 20|6912106; the same report
+    says '主动公开政府信息2069条', so only 2069|12106 is what it states. An approximate prose
+    number ('100余条') pins nothing; when no reading gives the prose number the report
+    contradicts itself and every reading stays (R12 then fails in validation).
+    """
+    pins: dict[tuple[str, str, str], Fact] = {}
+    for fact in stated:
+        if fact.table != "text" or fact.approximate:
+            continue
+        for keys in TEXT_EQUIVALENTS.get(fact.row, ()):
+            if len(keys) == 1:
+                pins.setdefault(keys[0], fact)
+    for row in rows:
+        if len(row.candidates) < 2 or not row.complete:
+            continue
+        for j, column in enumerate(row.columns):
+            pin = pins.get((row.table, row.key, column))
+            if pin is None:
+                continue
+            keep = [c for c in row.candidates if math.isclose(float(c[j].value), pin.value)]
+            if keep and len(keep) < len(row.candidates):
+                notes.append(
+                    f"{row.table}/{row.key}: of {len(row.candidates)} readings of '{row.run}', "
+                    f"{len(keep)} give {column} {pin.value:g} as the prose states "
+                    f"('{pin.raw}', line {pin.line})"
+                )
+                row.candidates = keep
 
 
 def _legacy_anchor(text: str) -> re.Match[str] | None:

@@ -35,11 +35,6 @@ _T2_MONEY = (
     "2019 表二 收费/采购 row flattened without delimiters: no sum rule ties its cells, several "
     "splits fit, so they are absent with a note (ADR 0018)"
 )
-_LEGACY = (
-    "统计表 row '本年度|历年累计' flattened without delimiters: several splits keep 本年度 <= "
-    "历年累计 (P10), so the cells are absent with a note (ADR 0018); the label's reading "
-    "agrees with the prose total, which the table reader does not consult"
-)
 _ITEMS_2019 = ("prior_year_items", "change", "decisions")
 _DOCS_2019 = ("made", "published", "total_public")
 _DOCS_2021 = ("issued", "repealed", "in_force")
@@ -79,20 +74,6 @@ KNOWN_MISSES: dict[str, str] = {
             (2024, ("issued",)),
         )
         for column in columns
-    },
-    **{
-        f"pre2019_pingtan_{name}/legacy_stats/{row}/{column}": _LEGACY
-        for name in (
-            "2011_county",
-            "2012_county",
-            "2013_county",
-            "2015",
-            "2016",
-            "2017",
-            "2018",
-        )
-        for row in ("proactive_items", "channel_website")
-        for column in ("value", "cumulative")
     },
     "pre2019_pingtan_2013/legacy_stats/channel_gazette/value": (
         "'2、政府公报公开 条 0' has one number where the table has two columns: the row is "

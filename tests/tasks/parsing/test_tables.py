@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
+from govreports.contract.models import Fact
 from govreports.contract.vocabulary import APPLICATION_COLUMNS, REVIEW_COLUMNS
 from govreports_cli import evaluate as ev
 from tasks.parsing.document import Document, Table, TableRow
@@ -14,9 +14,6 @@ from tasks.parsing.read import read_document
 from tasks.parsing.tables import extract_tables
 from tasks.parsing.tables_rules import cell_map, check
 from tasks.parsing.tables_split import Block, split_run
-
-if TYPE_CHECKING:
-    from govreports.contract.models import Fact
 
 T3 = [Block(7, sums=True)]
 T4 = [Block(5, sums=True)] * 3
@@ -277,6 +274,27 @@ def test_legacy_row_with_several_readings_is_left_out() -> None:
     assert any(
         n.startswith("legacy_stats/proactive_items: ambiguous split of '18535395'") for n in notes
     )
+
+
+def test_legacy_row_is_pinned_by_the_prose_total_and_p8_fixes_its_channel() -> None:
+    """The prose's 主动公开政府信息1853条 leaves 1853|5395 of the four readings (R12); 网站公开
+    '171350172' then has one reading with 其中 <= its parent (P8): 1713|5017."""
+    stated = [
+        Fact("text", "proactive_items", "value", 1853, "条", False, "主动公开政府信息1853条", 3)
+    ]
+    facts, notes = extract_tables(Document("txt", [LEGACY]), "pre2019", stated)
+    got = {f.key: f.value for f in facts}
+    assert got[("legacy_stats", "proactive_items", "value")] == 1853
+    assert got[("legacy_stats", "proactive_items", "cumulative")] == 5395
+    assert got[("legacy_stats", "channel_website", "value")] == 1713
+    assert got[("legacy_stats", "channel_website", "cumulative")] == 5017
+    assert any(n.startswith("legacy_stats/proactive_items: of 4 readings") for n in notes)
+
+
+def test_an_approximate_prose_number_pins_nothing() -> None:
+    stated = [Fact("text", "proactive_items", "value", 1853, "条", True, "主动公开信息1853余条", 3)]
+    facts, _ = extract_tables(Document("txt", [LEGACY]), "pre2019", stated)
+    assert ("legacy_stats", "proactive_items", "value") not in {f.key for f in facts}
 
 
 def test_legacy_label_without_key_becomes_a_note() -> None:
