@@ -1,23 +1,40 @@
-"""Upload-to-visible latency and burst throughput on the embedded default.
+"""Upload-to-visible latency and burst throughput on the embedded default, per ingestion mode.
 
 Not a test: it prints figures. 20 single uploads one after another (each timed
 from put_object until its outcome is committed), then a burst of 500 uploads
 (timed from the first put until the last outcome).
 
+Modes (docs/adr/0016-task-workers.md), each in its own child process with fresh servers, one
+after the other in the same invocation, so both see the same machine state:
+
+* ``task``: the watcher creates ``ingest_batch`` background task runs (``.delay``), served by
+  one Prefect task worker process (``--task-workers``), the standard mechanism;
+* ``warm``: the watcher creates ``ingest/ingest`` deployment runs, run by the home-made warm
+  worker (flows/worker.py, ADR 0001) in the bench's process.
+
+With ``--rounds 2`` the order is reversed in the second round (warm task task warm), so a
+load trend does not favour one mode. The load average is printed before and after each mode.
+
 Polling costs CPU the pipeline needs (2 cores): the bench refreshes the ``outcomes``
 table's log every ``--poll`` seconds (0.1; one LIST of new log entries) and reads the
 ledger only when its version moved, and then only the keys still waited for.
 
-    .venv/bin/python benchmarks/latency_bench.py [--singles 20] [--burst 500] [--poll 0.1]
+    .venv/bin/python benchmarks/latency_bench.py [--modes warm,task] [--rounds 1]
+        [--singles 20] [--burst 500] [--poll 0.1] [--task-workers 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from govreports_cli.demo import local_pipeline
 
@@ -69,15 +86,17 @@ def print_runs(pipe, label: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--singles", type=int, default=20)
-    parser.add_argument("--burst", type=int, default=500)
-    parser.add_argument("--poll", type=float, default=0.1, help="seconds between log checks")
-    args = parser.parse_args()
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
+
+def measure(args: argparse.Namespace, mode: str) -> dict[str, Any]:
+    """One mode on fresh embedded servers, in this process: the figures as a dict."""
     from govreports_cli.samples import generate
 
+    via = "task" if mode == "task" else "deployment"
+    figures: dict[str, Any] = {"mode": mode}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = [
@@ -92,10 +111,13 @@ def main() -> None:
         ]
         singles, burst = files[: args.singles], files[args.singles : args.singles + args.burst]
         t0 = time.perf_counter()
-        with local_pipeline() as pipe:
+        with local_pipeline(via=via, task_workers=args.task_workers) as pipe:
+            figures["ready_seconds"] = time.perf_counter() - t0
             print(
-                f"embedded default ready in {time.perf_counter() - t0:.1f}s; "
-                f"polling the outcomes log every {args.poll}s"
+                f"[{mode}] embedded default ready in {figures['ready_seconds']:.1f}s "
+                f"(ingest via {pipe.settings.ingest_via}); "
+                f"polling the outcomes log every {args.poll}s",
+                flush=True,
             )
             latencies = []
             for i, path in enumerate(singles):
@@ -106,26 +128,119 @@ def main() -> None:
                     wait_outcomes(pipe.curated, {key: ref.etag}, 120, args.poll) - start
                 )
             if latencies:
-                latencies.sort()
-                p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+                figures["singles"] = latencies
                 print(
-                    f"single uploads: n={len(latencies)} "
+                    f"[{mode}] single uploads: n={len(latencies)} "
                     f"median {statistics.median(latencies):.2f}s "
-                    f"p95 {p95:.2f}s min {latencies[0]:.2f}s max {latencies[-1]:.2f}s"
+                    f"p95 {p95(latencies):.2f}s min {min(latencies):.2f}s "
+                    f"max {max(latencies):.2f}s",
+                    flush=True,
                 )
-                print_runs(pipe, "single-upload runs")
-            wanted: dict[str, str] = {}
-            start = time.perf_counter()
-            for i, path in enumerate(burst):
-                key = f"{pipe.settings.raw_prefix}burst/{i}-{path.name}"
-                wanted[key] = pipe.store.put(key, path.read_bytes()).etag
-            uploaded = time.perf_counter() - start
-            done = wait_outcomes(pipe.curated, wanted, 900, args.poll) - start
-            print(
-                f"burst: {len(burst)} uploads in {uploaded:.1f}s, all outcomes after {done:.1f}s "
-                f"({len(burst) / done:.1f} objects/s)"
-            )
-            print_runs(pipe, "all runs")
+                print_runs(pipe, f"[{mode}] single-upload runs")
+            if burst:
+                wanted: dict[str, str] = {}
+                start = time.perf_counter()
+                for i, path in enumerate(burst):
+                    key = f"{pipe.settings.raw_prefix}burst/{i}-{path.name}"
+                    wanted[key] = pipe.store.put(key, path.read_bytes()).etag
+                uploaded = time.perf_counter() - start
+                done = wait_outcomes(pipe.curated, wanted, 900, args.poll) - start
+                figures["burst"] = {"n": len(burst), "uploaded": uploaded, "done": done}
+                print(
+                    f"[{mode}] burst: {len(burst)} uploads in {uploaded:.1f}s, all outcomes "
+                    f"after {done:.1f}s ({len(burst) / done:.1f} objects/s)",
+                    flush=True,
+                )
+                print_runs(pipe, f"[{mode}] all runs")
+    return figures
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_child(args: argparse.Namespace, mode: str) -> dict[str, Any]:
+    """``measure`` in a child process: fresh servers and a fresh Prefect client per mode."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--out",
+            out.name,
+            "--singles",
+            str(args.singles),
+            "--burst",
+            str(args.burst),
+            "--poll",
+            str(args.poll),
+            "--task-workers",
+            str(args.task_workers),
+        ]
+        before = load()
+        subprocess.run(cmd, check=True)  # noqa: S603 - this script, our arguments
+        figures: dict[str, Any] = json.loads(Path(out.name).read_text())
+        figures["load"] = (before, load())
+        print(f"[{mode}] load average before {before}, after {figures['load'][1]}", flush=True)
+        return figures
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print("\nmode  round  singles median  p95    burst all outcomes  load avg (1/5/15 min) before")
+    by_mode: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_mode.setdefault(r["mode"], []).append(r)
+        s = r.get("singles") or [float("nan")]
+        b = r.get("burst", {}).get("done", float("nan"))
+        print(
+            f"{r['mode']:<5} {r['round']:>5}  {statistics.median(s):>13.2f}s  {p95(s):.2f}s  "
+            f"{b:>18.1f}s  {r['load'][0]}"
+        )
+    if {"task", "warm"} <= set(by_mode):
+
+        def pooled(mode: str) -> tuple[float, float, float]:
+            lat = [x for r in by_mode[mode] for x in r.get("singles", [])]
+            bursts = [r["burst"]["done"] for r in by_mode[mode] if "burst" in r]
+            med = statistics.median(lat) if lat else float("nan")
+            return med, p95(lat) if lat else float("nan"), statistics.median(bursts or [0.0])
+
+        task, warm = pooled("task"), pooled("warm")
+        print(
+            f"task / warm (all rounds pooled): singles median {task[0]:.2f}s / {warm[0]:.2f}s "
+            f"= {task[0] / warm[0]:.2f}x; p95 {task[1]:.2f}s / {warm[1]:.2f}s = "
+            f"{task[1] / warm[1]:.2f}x; burst {task[2]:.1f}s / {warm[2]:.1f}s = "
+            f"{(task[2] / warm[2]) if warm[2] else float('nan'):.2f}x"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--modes", default="warm,task", help="comma-separated: warm, task")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--singles", type=int, default=20)
+    parser.add_argument("--burst", type=int, default=500)
+    parser.add_argument("--poll", type=float, default=0.1, help="seconds between log checks")
+    parser.add_argument("--task-workers", type=int, default=1)
+    parser.add_argument("--child", choices=("warm", "task"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        figures = measure(args, args.child)
+        Path(args.out).write_text(json.dumps(figures))
+        return
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = set(modes) - {"warm", "task"}
+    if unknown:
+        parser.error(f"unknown modes {sorted(unknown)}")
+    print(f"{os.cpu_count()} cores; load average {load()}", flush=True)
+    results = []
+    for r in range(args.rounds):
+        for mode in modes if r % 2 == 0 else modes[::-1]:
+            figures = run_child(args, mode)
+            figures["round"] = r + 1
+            results.append(figures)
+    report(results)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@
 
 Wiring only: the work is in ``tasks/``. One task per stage per batch (not per
 report): a submitted task costs tens of milliseconds, a report a few.
+
+Two ways in: the ``ingest/ingest`` deployment (flow runs, for the warm worker or any Prefect
+worker) and ``ingest_batch``, the same flow inside a Prefect background task
+(``ingest_batch.delay(keys, idempotency_key)``, served by ``prefect.task_worker`` processes:
+``govreports task-worker``; docs/adr/0016-task-workers.md).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, Inputs
 from prefect.events import emit_event
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
@@ -250,3 +255,22 @@ def announce(published: publish_stage.Published, quality_url: str | None) -> Non
         table=publish_stage.outcome_table(published),
         description="One row per object of the batch",
     )
+
+
+# The background task of the task-worker path. It runs the ``ingest`` flow itself (a flow run
+# under this task run), so the flow-run page, its logs and artifacts are the same as on the
+# deployment path; Prefect does not ship a background task's own logs (no flow run).
+# Its cache key is the watcher's idempotency key (object versions) alone: a notification
+# delivered again after its batch completed finds the cached result instead of a second run,
+# as the deployment path's idempotency key does; a failed batch is not cached, so reconcile
+# (another key) or a redelivery redoes it. Task workers persist results (Prefect forces it for
+# background tasks): to PREFECT_LOCAL_STORAGE_PATH, local disk, like the parameters.
+@task(
+    name="ingest-batch",
+    cache_policy=Inputs(exclude=["keys"]),
+    persist_result=True,
+)
+def ingest_batch(keys: list[str], idempotency_key: str) -> dict[str, Any]:
+    """``ingest(keys)`` as a background task run (``.delay``) for ``prefect.task_worker``."""
+    summary: dict[str, Any] = ingest(keys)
+    return summary

@@ -27,9 +27,11 @@ def find_missing() -> Audit:
 
 @flow(name="reconcile", persist_result=False)
 def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str, Any]:
-    """``deployment`` starts ``ingest`` runs through the API; ``inline`` ingests here (subflow)."""
+    """``deployment`` starts ingestion through the API (background task runs for the task
+    workers, or ``ingest`` deployment runs, as ``ingest_via`` says); ``inline`` ingests here
+    (subflow)."""
     from flows.ingest import ingest
-    from flows.watcher import deployment_launcher, idempotency_key
+    from flows.watcher import idempotency_key, make_launcher
 
     settings = get_settings()
     found = find_missing()
@@ -40,7 +42,7 @@ def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str,
         for chunk in chunks:
             ingest([r.key for r in chunk])
     else:
-        launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
+        launch = make_launcher(settings)
         for chunk in chunks:
             launch([r.key for r in chunk], "reconcile-" + idempotency_key(settings.bucket, chunk))
     summary = {

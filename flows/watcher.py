@@ -70,6 +70,40 @@ def deployment_launcher(deployment: str, bucket: str) -> Launch:
     return launch
 
 
+def task_launcher(bucket: str) -> Launch:
+    """Create an ``ingest_batch`` background task run for the task workers; announce each object.
+
+    The idempotency key travels as the task's cache key: a batch delivered again after its run
+    completed is answered from the cache, not ingested twice (flows/ingest.py).
+    """
+    from prefect.events import emit_event
+
+    from flows.ingest import ingest_batch
+
+    def launch(keys: list[str], key: str) -> None:
+        future = ingest_batch.delay(keys, key)
+        for k in keys:
+            emit_event(
+                event="govreports.object.received",
+                resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
+                related=[
+                    {
+                        "prefect.resource.id": f"prefect.task-run.{future.task_run_id}",
+                        "prefect.resource.role": "task-run",
+                    }
+                ],
+            )
+
+    return launch
+
+
+def make_launcher(settings: Settings) -> Launch:
+    """How ingestion starts, as ``ingest_via`` says: background task runs or deployment runs."""
+    if settings.ingest_via == "task":
+        return task_launcher(settings.bucket)
+    return deployment_launcher(settings.ingest_deployment, settings.bucket)
+
+
 @dataclass
 class Watcher:
     source: Source

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     batch_window_seconds: float = 2.0
     max_batch_objects: int = 200
     ingest_deployment: str = "ingest/ingest"
+    # How the watcher and reconcile start ingestion: ``task`` creates runs of the ``ingest_batch``
+    # background task for Prefect task workers (``govreports task-worker``); ``deployment``
+    # creates flow runs of ``ingest_deployment`` for the warm worker (``govreports worker``) or
+    # any Prefect worker (docs/adr/0016-task-workers.md).
+    ingest_via: Literal["task", "deployment"] = "deployment"
+    # Background task runs one task worker process runs at once.
+    task_worker_limit: int = Field(default=2, ge=1)
 
     # Input limits: larger objects are quarantined without being read whole.
     max_object_bytes: int = Field(default=50 * 1024 * 1024, ge=1)

@@ -1,6 +1,6 @@
 """The ``govreports`` command.
 
-Each subcommand lives in ``govreports_cli/commands/<name>.py`` and exposes
+Each subcommand lives in ``govreports_cli/commands/<name>.py`` (``-`` as ``_``) and exposes
 ``HELP: str``, ``add_arguments(parser)`` and ``run(args) -> int``. Those modules
 import only the standard library at top level and pull in heavy packages
 (prefect, great_expectations, pandas) inside ``run``, so ``govreports --help``
@@ -30,6 +30,7 @@ COMMANDS = (
     "audit",
     "deploy",
     "worker",
+    "task-worker",
     "review",
 )
 
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"govreports_cli.commands.{name}")
+        module = importlib.import_module(f"govreports_cli.commands.{name.replace('-', '_')}")
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)

@@ -1,7 +1,8 @@
 """``govreports demo``: the whole loop on the embedded default, with live progress.
 
 Starts a local S3 server and a local Prefect server, applies the deployments,
-runs the warm worker and the watcher in this process, uploads the reports,
+runs the watcher and the warm worker in this process (with ``GOVREPORTS_INGEST_VIA=task``, a
+Prefect task worker process instead of the warm worker), uploads the reports,
 waits for every object's outcome, prints a summary, copies the curated tables
 and quality reports to a local folder, and stops everything it started.
 """
@@ -15,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from govreports_cli.runtime import embedded
 
@@ -67,7 +68,8 @@ def _sample_reports(folder: Path, n: int) -> list[Path]:
 
 @dataclass
 class LocalPipeline:
-    """The embedded default, running: servers, deployments, warm worker and watcher."""
+    """The embedded default, running: servers, deployments, task workers (or the warm worker)
+    and the watcher."""
 
     settings: Any
     store: Any
@@ -78,17 +80,28 @@ class LocalPipeline:
 
 @contextlib.contextmanager
 def local_pipeline(
-    *, ui: bool = False, poll_interval: float = 0.25, window: float = 2.0
+    *,
+    ui: bool = False,
+    poll_interval: float = 0.25,
+    window: float = 2.0,
+    via: Literal["task", "deployment"] | None = None,
+    task_workers: int = 1,
 ) -> Iterator[LocalPipeline]:
-    with embedded(ui=ui) as servers:
+    """``via``: ``task`` runs ingestion on ``task_workers`` Prefect task worker processes,
+    ``deployment`` on the warm worker in this process; None: as ``GOVREPORTS_INGEST_VIA``
+    says (docs/adr/0016-task-workers.md)."""
+    with embedded(ui=ui) as servers, contextlib.ExitStack() as children:
         os.environ.update(servers.environment(DEMO_BUCKET))
         os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = str(poll_interval)
         os.environ["GOVREPORTS_BATCH_WINDOW_SECONDS"] = str(window)
+        if via:
+            os.environ["GOVREPORTS_INGEST_VIA"] = via
 
         from flows.deployments import apply_all
-        from flows.watcher import Watcher, deployment_launcher, make_source
+        from flows.watcher import Watcher, make_launcher, make_source
         from flows.worker import WarmWorker
         from govreports.settings import get_settings
+        from govreports_cli.runtime import start_task_worker
         from tasks.delta import Curated
         from tasks.store import S3ObjectStore
 
@@ -102,15 +115,28 @@ def local_pipeline(
         import great_expectations  # noqa: F401 - warm the import once, before the first run
 
         stop = threading.Event()
-        worker = WarmWorker(
-            {settings.ingest_deployment: flows[settings.ingest_deployment]},
-            poll_interval=0.1,  # a local API: cheap to ask often, and it is latency
-        )
-        launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
-        watcher = Watcher.from_settings(settings, make_source(settings), launch)
+        loops: list[Any] = [
+            Watcher.from_settings(settings, make_source(settings), make_launcher(settings))
+        ]
+        if settings.ingest_via == "task":
+            for i in range(task_workers):
+                worker = start_task_worker(
+                    dict(os.environ),
+                    servers.home,
+                    limit=settings.task_worker_limit,
+                    name=f"task-worker-{i}",
+                )
+                children.callback(worker.stop)
+        else:
+            loops.append(
+                WarmWorker(
+                    {settings.ingest_deployment: flows[settings.ingest_deployment]},
+                    poll_interval=0.1,  # a local API: cheap to ask often, and it is latency
+                )
+            )
         threads = [
-            threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True),
-            threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True),
+            threading.Thread(target=loop.run, args=(stop,), name=type(loop).__name__, daemon=True)
+            for loop in loops
         ]
         for t in threads:
             t.start()
@@ -215,26 +241,27 @@ def _upload_and_wait(
 
 
 def _wait_until_runs_finish(timeout: float) -> None:
-    """Outcomes are committed before a run writes its quality report: let the runs end first."""
+    """Outcomes are committed before a run writes its quality report: let the runs end first
+    (flow runs, and the background task runs that start them on the task-worker path)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
         FlowRunFilterState,
         FlowRunFilterStateType,
+        TaskRunFilter,
+        TaskRunFilterState,
+        TaskRunFilterStateType,
     )
     from prefect.client.schemas.objects import StateType
 
-    active = FlowRunFilter(
-        state=FlowRunFilterState(
-            type=FlowRunFilterStateType(
-                any_=[StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]
-            )
-        )
-    )
+    states = [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]
+    flows = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=states)))
+    tasks = TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(any_=states)))
     deadline = time.perf_counter() + timeout
     with get_client(sync_client=True) as client:
-        while time.perf_counter() < deadline and client.read_flow_runs(
-            flow_run_filter=active, limit=1
+        while time.perf_counter() < deadline and (
+            client.read_flow_runs(flow_run_filter=flows, limit=1)
+            or client.read_task_runs(task_run_filter=tasks, limit=1)
         ):
             time.sleep(0.3)
 

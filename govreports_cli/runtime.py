@@ -128,6 +128,32 @@ def start_prefect(home: Path, *, ui: bool = False, port: int | None = None) -> S
     return Server("prefect", url, proc, log)
 
 
+def start_task_worker(
+    env: dict[str, str], workdir: Path, *, limit: int, name: str = "task-worker"
+) -> Server:
+    """``govreports task-worker`` as a child process with ``env``; returns once it is warm.
+
+    Warm: Great Expectations imported, the worker subscribing to the scheduled ingest_batch
+    runs (runs created before that wait in the Prefect server's queue).
+    """
+    log = workdir / f"{name}.log"
+    ready = workdir / f"{name}.ready"
+    ready.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "govreports_cli.cli", "task-worker", "--limit", str(limit)]
+    proc = _spawn([*cmd, "--ready-file", str(ready)], env, log)
+    deadline = time.monotonic() + 180
+    while not ready.exists():
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"{name} exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}"
+            )
+        if time.monotonic() > deadline:
+            Server(name, "", proc, log).stop()
+            raise TimeoutError(f"{name} was not ready within 180s; see {log}")
+        time.sleep(0.2)
+    return Server(name, "", proc, log)
+
+
 @dataclass
 class Embedded:
     s3: Server

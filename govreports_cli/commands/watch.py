@@ -13,16 +13,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--with-worker",
         action="store_true",
-        help="also run the ingest deployment's flow runs in this process (a warm worker)",
+        help=(
+            "also run the ingestion it starts: a task worker child process "
+            "(GOVREPORTS_INGEST_VIA=task), or a warm worker in this process (deployment)"
+        ),
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    import contextlib
     import logging
+    import os
     import signal
+    import tempfile
     import threading
+    from pathlib import Path
 
-    from flows.watcher import Watcher, deployment_launcher, make_source
+    from flows.watcher import Watcher, make_launcher, make_source
     from govreports.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -32,20 +39,27 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     threads = []
-    if args.with_worker:
+    children = contextlib.ExitStack()
+    if args.with_worker and settings.ingest_via == "task":
+        from govreports_cli.runtime import start_task_worker
+
+        logs = Path(tempfile.mkdtemp(prefix="govreports-task-worker-"))
+        worker = start_task_worker(dict(os.environ), logs, limit=settings.task_worker_limit)
+        children.callback(worker.stop)
+    elif args.with_worker:
         from flows.deployments import DEPLOYMENTS, load_flow
         from flows.worker import WarmWorker
 
         flows = {s.full_name: load_flow(s) for s in DEPLOYMENTS}
         threads.append(threading.Thread(target=WarmWorker(flows).run, args=(stop,), daemon=True))
-    launch = deployment_launcher(settings.ingest_deployment, settings.bucket)
-    watcher = Watcher.from_settings(settings, make_source(settings), launch)
+    watcher = Watcher.from_settings(settings, make_source(settings), make_launcher(settings))
     for t in threads:
         t.start()
-    try:
-        watcher.run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    for t in threads:
-        t.join(timeout=30)
+    with children:
+        try:
+            watcher.run(stop)
+        except KeyboardInterrupt:
+            stop.set()
+        for t in threads:
+            t.join(timeout=30)
     return 0
