@@ -133,7 +133,8 @@ def measure(args: argparse.Namespace, mode: str) -> dict[str, Any]:
                     f"[{mode}] single uploads: n={len(latencies)} "
                     f"median {statistics.median(latencies):.2f}s "
                     f"p95 {p95(latencies):.2f}s min {min(latencies):.2f}s "
-                    f"max {max(latencies):.2f}s",
+                    f"max {max(latencies):.2f}s; sorted "
+                    + " ".join(f"{x:.2f}" for x in sorted(latencies)),
                     flush=True,
                 )
                 print_runs(pipe, f"[{mode}] single-upload runs")

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # background task for Prefect task workers (``govreports task-worker``); ``deployment``
     # creates flow runs of ``ingest_deployment`` for the warm worker (``govreports worker``) or
     # any Prefect worker (docs/adr/0016-task-workers.md).
-    ingest_via: Literal["task", "deployment"] = "deployment"
+    ingest_via: Literal["task", "deployment"] = "task"
     # Background task runs one task worker process runs at once.
     task_worker_limit: int = Field(default=2, ge=1)
 

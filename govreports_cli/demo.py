@@ -1,8 +1,8 @@
 """``govreports demo``: the whole loop on the embedded default, with live progress.
 
 Starts a local S3 server and a local Prefect server, applies the deployments,
-runs the watcher and the warm worker in this process (with ``GOVREPORTS_INGEST_VIA=task``, a
-Prefect task worker process instead of the warm worker), uploads the reports,
+starts a Prefect task worker process and runs the watcher in this process (with
+``GOVREPORTS_INGEST_VIA=deployment``: the warm worker in this process instead), uploads the reports,
 waits for every object's outcome, prints a summary, copies the curated tables
 and quality reports to a local folder, and stops everything it started.
 """
@@ -89,7 +89,7 @@ def local_pipeline(
 ) -> Iterator[LocalPipeline]:
     """``via``: ``task`` runs ingestion on ``task_workers`` Prefect task worker processes,
     ``deployment`` on the warm worker in this process; None: as ``GOVREPORTS_INGEST_VIA``
-    says (docs/adr/0016-task-workers.md)."""
+    says (task by default: docs/adr/0016-task-workers.md)."""
     with embedded(ui=ui) as servers, contextlib.ExitStack() as children:
         os.environ.update(servers.environment(DEMO_BUCKET))
         os.environ["GOVREPORTS_POLL_INTERVAL_SECONDS"] = str(poll_interval)
