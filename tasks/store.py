@@ -8,16 +8,17 @@ held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from datetime import datetime
 
     from mypy_boto3_s3 import S3Client
 
@@ -171,11 +172,37 @@ def _session_without_imds() -> Any:
     and on a machine without credentials the default chain would probe 169.254.169.254
     (traffic off loopback, and seconds of retries) before giving up.
     """
+    session = _botocore_session()
+    session.get_component("credential_provider").remove("iam-role")
+    return session
+
+
+def _botocore_session() -> Any:
+    """A botocore session whose responses' timestamps are read by ``timestamp``."""
     import botocore.session
 
     session = botocore.session.Session()
-    session.get_component("credential_provider").remove("iam-role")
+    session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=timestamp)
     return session
+
+
+def timestamp(value: str) -> datetime:
+    """An S3 timestamp (ISO 8601 in listings, RFC 1123 in headers) as an aware datetime.
+
+    botocore's default reads every one through dateutil's general parser: a ListObjectsV2 page
+    of 1,000 keys cost ~0.1 s of CPU on it, and a polling watcher lists the whole raw prefix
+    every turn (benchmarks/burst_bench.py: ~30% of the worker process's CPU during a burst).
+    Anything else goes to botocore's own parser.
+    """
+    from email.utils import parsedate_to_datetime
+
+    with contextlib.suppress(ValueError, TypeError, IndexError):
+        got = datetime.fromisoformat(value) if value[:1].isdigit() else parsedate_to_datetime(value)
+        return got if got.tzinfo else got.replace(tzinfo=UTC)
+    from botocore.utils import parse_timestamp
+
+    parsed: datetime = parse_timestamp(value)
+    return parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,11 +291,8 @@ def make_client(settings: Settings, service: str) -> Any:
         if client is None:
             import boto3
 
-            session = (
-                boto3.session.Session(botocore_session=_session_without_imds())
-                if settings.s3_endpoint_url
-                else boto3.session.Session()
-            )
+            core = _session_without_imds() if settings.s3_endpoint_url else _botocore_session()
+            session = boto3.session.Session(botocore_session=core)
             client = session.client(service, **kwargs)  # type: ignore[call-overload]
             _CLIENTS[key] = client
     return client

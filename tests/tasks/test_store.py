@@ -49,3 +49,16 @@ def test_json_round_trip(store: ObjectStore) -> None:
     store.put_json("quality/runs.json", [{"run": "r1", "n": 3, "名": "报告"}])
     assert store.get_json("quality/runs.json") == [{"run": "r1", "n": 3, "名": "报告"}]
     assert store.get_json("quality/missing.json") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-12-05T05:18:03.000Z", "Sat, 05 Dec 2026 05:18:03 GMT", "2026-12-05T05:18:03+00:00"],
+)
+def test_timestamps_read_as_botocore_reads_them(value: str) -> None:
+    from botocore.utils import parse_timestamp
+
+    from tasks.store import timestamp
+
+    assert timestamp(value) == parse_timestamp(value)
+    assert timestamp(value).utcoffset() is not None
