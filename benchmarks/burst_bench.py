@@ -90,8 +90,12 @@ def parse_only(files: list[Path]) -> float:
 
 
 def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
-    time.sleep(3)  # the last run's quality report is written after its outcomes
-    runs = pipe.store.get_json(f"{pipe.settings.quality_prefix}runs.json") or []
+    time.sleep(5)  # the last run's quality report is written after its outcomes
+    # Each run's own summary: runs.json is read, extended and written back by every run, so
+    # two runs finishing together can lose one's entry.
+    prefix = f"{pipe.settings.quality_prefix}runs/"
+    keys = [r.key for r in pipe.store.list(prefix) if r.key.endswith("/summary.json")]
+    runs = [pipe.store.get_json(k) for k in keys]
     if not runs:
         return "no runs recorded"
     stages: dict[str, float] = {}

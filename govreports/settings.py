@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     parse_seconds: float = Field(default=30.0, gt=0)
     parse_memory_mb: int = Field(default=512, ge=64)
     parse_isolated: bool = True
+    # Documents of a batch parsed at once in the flow's process, each in its own warm child
+    # (tasks/parse.py); None = one per core. Dask chunks parse one at a time per worker.
+    parse_workers: int | None = Field(default=None, ge=1)
     # A run that raises leaves its objects to be redone; an object failing alone this many
     # times (across runs) is quarantined as ``poison`` instead (tasks/attempts.py).
     poison_after_attempts: int = Field(default=3, ge=1)

@@ -58,7 +58,9 @@ def fetch_parse(
     ``known``: the chunk's outcome rows, read once for the whole batch by the caller (one
     ledger read per batch, not one per chunk: with many workers the reads would add up).
     """
-    parsed = parse_stage.parse(fetch_stage.fetch(settings, keys, known=known), settings)
+    # One document at a time: each Dask worker process already has a core of its own.
+    fetched = fetch_stage.fetch(settings, keys, known=known)
+    parsed = parse_stage.parse(fetched, settings, workers=1)
     # The worker's open tables (and their S3 client) stay on the worker: not picklable, and
     # the flow's process opens its own for publish.
     parsed.curated = None

@@ -238,13 +238,21 @@ def _release(worker: ParseWorker) -> None:
 
 
 def prestart(settings: Settings) -> None:
-    """Start one worker now (a warm process calls this at start-up, so the first document of
-    the first run does not wait for the worker's imports)."""
-    if settings.parse_isolated:
-        for budget in {Budget.from_settings(settings), Budget.from_settings(settings, pdf=True)}:
-            worker = _acquire(budget)
-            worker.start()
-            _release(worker)
+    """Start the workers now (a warm process calls this at start-up, so the first documents
+    of the first run do not wait for the workers' imports): one per document parsed at once
+    (``tasks.parse.parse_workers``) and one for PDFs."""
+    from tasks.parse import parse_workers
+
+    if not settings.parse_isolated:
+        return
+    text = Budget.from_settings(settings)
+    pdf = Budget.from_settings(settings, pdf=True)
+    wanted = [text] * parse_workers(settings) + ([pdf] if pdf != text else [])
+    workers = [_acquire(budget) for budget in wanted]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        _release(worker)
 
 
 def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:

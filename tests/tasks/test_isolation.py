@@ -72,3 +72,26 @@ def test_one_warm_worker_serves_documents_one_after_another() -> None:
     pid = mine[0].pid
     parse_bounded(GOOD.data, GOOD.name, settings)
     assert [w.pid for w in isolation._IDLE if w.budget.seconds == 29] == [pid]
+
+
+def test_a_batch_is_parsed_on_one_warm_worker_per_core_in_batch_order() -> None:
+    from tasks import isolation
+    from tasks.batch import Timings
+    from tasks.fetch import Fetched
+    from tasks.parse import parse
+    from tasks.store import ObjectRead, ObjectRef
+
+    settings = _settings(parse_seconds=27)  # a budget of its own: workers of its own
+    settings = settings.model_copy(update={"parse_workers": 2})
+    docs = [(f"raw/{i}-{GOOD.name}", GOOD.data) for i in range(4)]
+    docs.insert(2, ("raw/bomb.docx", docx_bomb()))
+    fetched = Fetched(
+        [ObjectRead(ObjectRef(k, str(i)), d) for i, (k, d) in enumerate(docs)], [], [], Timings()
+    )
+    parsed = parse(fetched, settings)
+    assert [ref.key for ref, _ in parsed.reports] == [k for k, _ in docs if "bomb" not in k]
+    assert [(q.ref.key, q.code) for q in parsed.quarantined] == [("raw/bomb.docx", "too_large")]
+    expected = parse_document(GOOD.data, GOOD.name).to_dict()
+    assert all(report.to_dict() == expected for _, report in parsed.reports)
+    pids = {w.pid for w in isolation._IDLE if w.budget.seconds == 27}
+    assert len(pids) == 2  # two documents at a time, each in a child of its own
