@@ -1,13 +1,16 @@
 """The watcher: a long-running loop that turns object arrivals into ``ingest`` runs.
 
-Arrivals within ``batch_window_seconds`` of the first one go into one run (up
-to ``max_batch_objects``), so a burst of uploads costs a few flow runs rather
-than one each; a turn that brings nothing new ends the batch early, so a lone
-upload does not wait out the window. Each run is created with an idempotency key made of the object
-versions it carries, so a re-delivered notification does not start a second
-run; publish is idempotent besides. Messages are acknowledged only after the
-run exists. A failure to create a run is logged and retried on the next turn;
-it never stops the loop.
+Arrivals within ``batch_window_seconds`` of the first one go into one run (up to
+``max_batch_objects``), so a burst of uploads costs a few flow runs rather than one each; a
+turn that brings nothing new ends the batch early, so a lone upload does not wait out the
+window. A batch that starts within ``window`` of the last launch is the continuation of a
+burst: it collects for ``burst_window_seconds`` instead, so a long burst costs few large
+runs (each run pays fixed costs: commits, suite runs, the quality site), while the first
+batch of a burst still goes after ``window``. Each run is created with an idempotency key
+made of the object versions it carries, so a re-delivered notification does not start a
+second run; publish is idempotent besides. Messages are acknowledged only after the run
+exists. A failure to create a run is logged and retried on the next turn; it never stops the
+loop.
 """
 
 from __future__ import annotations
@@ -111,11 +114,14 @@ class Watcher:
     bucket: str
     window: float = 1.0
     max_batch: int = 200
+    burst_window: float | None = None  # None: the window
     poll_interval: float = 1.0
     pending: dict[str, Arrival] = field(default_factory=dict)
     # Further deliveries of a pending version (duplicate notifications): acked with it.
     duplicates: dict[str, list[Arrival]] = field(default_factory=dict)
     first_arrival: float | None = None
+    batch_window: float = 0.0  # the current batch's window (window, or burst_window)
+    last_launch: float | None = None
     launched_runs: int = 0
     launched_objects: int = 0
 
@@ -126,6 +132,7 @@ class Watcher:
             launch=launch,
             bucket=settings.bucket,
             window=settings.batch_window_seconds,
+            burst_window=settings.burst_window_seconds,
             max_batch=settings.max_batch_objects,
             poll_interval=settings.poll_interval_seconds,
         )
@@ -147,16 +154,23 @@ class Watcher:
         now = time.monotonic() if now is None else now
         if self.pending and self.first_arrival is None:
             self.first_arrival = now
+            burst = self.last_launch is not None and now - self.last_launch <= self.window
+            self.batch_window = max(self.window, self.burst_window or 0.0) if burst else self.window
             # The first arrival of a quiet period: wait one more turn to see if a burst follows.
             return 0
         # Launch when the window is over, the batch is full, or the burst is over (a quiet turn):
         # a lone upload does not wait out the whole window.
         due = self.first_arrival is not None and (
-            now - self.first_arrival >= self.window
+            now - self.first_arrival >= self.batch_window
             or len(self.pending) >= self.max_batch
             or fresh == 0
         )
-        return self.flush() if due else 0
+        if not due:
+            return 0
+        launched = self.flush()
+        if launched:
+            self.last_launch = now
+        return launched
 
     def flush(self) -> int:
         launched = 0

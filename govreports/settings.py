@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     sqs_queue_url: str | None = None
     poll_interval_seconds: float = 1.0
     batch_window_seconds: float = 2.0
-    max_batch_objects: int = 200
+    max_batch_objects: int = 1000
+    # A batch starting within batch_window_seconds of the last launch (a burst going on)
+    # collects this long (or up to max_batch_objects) before its run starts (flows/watcher.py).
+    burst_window_seconds: float = Field(default=10.0, ge=0)
     ingest_deployment: str = "ingest/ingest"
     # How the watcher and reconcile start ingestion: ``task`` creates runs of the ``ingest_batch``
     # background task for Prefect task workers (``govreports task-worker``); ``deployment``

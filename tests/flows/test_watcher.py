@@ -130,3 +130,23 @@ def test_a_failed_acknowledgement_relaunches_under_the_same_key_and_acks_later()
     assert source.acked == ["raw/a.txt@e"]
     # The same idempotency key both times: Prefect keeps one run.
     assert {key for _, key in launch.calls} == {"b/raw/a.txt@e"}
+
+
+def test_a_burst_going_on_collects_for_the_burst_window() -> None:
+    source, launch = ListSource([arrival("raw/0.txt")]), Launches()
+    w = Watcher(source=source, launch=launch, bucket="b", window=1.0, max_batch=10, burst_window=5)
+    w.step(now=0.0)
+    source.waiting.append(arrival("raw/1.txt"))
+    assert w.step(now=1.0) == 2  # the first batch of a burst goes after the window
+    source.waiting.append(arrival("raw/2.txt"))
+    w.step(now=1.5)  # arrivals go on right after the launch: a burst
+    for i, now in enumerate((2.5, 4.0, 6.0)):
+        source.waiting.append(arrival(f"raw/{3 + i}.txt"))
+        assert w.step(now=now) == 0  # past the 1 s window, within the burst window
+    assert w.step(now=6.5) == 4  # the burst is over (a quiet turn)
+    assert [len(keys) for keys, _ in launch.calls] == [2, 4]
+    # After a quiet spell longer than the window, a new upload waits the plain window again.
+    source.waiting.append(arrival("raw/9.txt"))
+    w.step(now=20.0)
+    source.waiting.append(arrival("raw/10.txt"))
+    assert w.step(now=21.0) == 2
