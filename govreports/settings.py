@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     # LocalCluster of ``dask_workers`` single-threaded worker processes started for the run.
     # Smaller batches stay in the flow's process: no cluster start-up on the latency path.
     dask_address: str | None = None
-    dask_min_objects: int = Field(default=200, ge=1)
+    # 2000, above max_batch_objects: on one machine a LocalCluster per run cost ~100 s and
+    # 3 GB per 1000-object burst batch while in-process parsing already uses every core
+    # (parse_workers; ADR 0017). A cluster deployment sets it low (infra/k8s: 200).
+    dask_min_objects: int = Field(default=2000, ge=1)
     dask_chunk_objects: int = Field(default=25, ge=1)
     # Validation chunks are larger: a suite run has a fixed cost of ~0.5-2 s whatever its size
     # (200 reports validate in ~0.75 s warm), so many small chunks would multiply it.
