@@ -46,7 +46,6 @@ def idempotency_key(bucket: str, refs: Sequence[ObjectRef]) -> str:
 def deployment_launcher(deployment: str, bucket: str) -> Launch:
     """Start ``ingest`` through the Prefect API and announce each object as an event."""
     from prefect.deployments import run_deployment
-    from prefect.events import emit_event
 
     def launch(keys: list[str], key: str) -> None:
         run = run_deployment(  # sync context: a FlowRun, not a coroutine
@@ -58,17 +57,7 @@ def deployment_launcher(deployment: str, bucket: str) -> Launch:
             tags=["govreports", "watcher"],
         )
         assert not inspect.isawaitable(run)
-        for k in keys:
-            emit_event(
-                event="govreports.object.received",
-                resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
-                related=[
-                    {
-                        "prefect.resource.id": f"prefect.flow-run.{run.id}",
-                        "prefect.resource.role": "flow-run",
-                    }
-                ],
-            )
+        _announce(bucket, keys, f"prefect.flow-run.{run.id}", "flow-run")
 
     return launch
 
@@ -79,25 +68,26 @@ def task_launcher(bucket: str) -> Launch:
     The idempotency key travels as the task's cache key: a batch delivered again after its run
     completed is answered from the cache, not ingested twice (flows/ingest.py).
     """
-    from prefect.events import emit_event
 
     from flows.ingest import ingest_batch
 
     def launch(keys: list[str], key: str) -> None:
         future = ingest_batch.delay(keys, key)
-        for k in keys:
-            emit_event(
-                event="govreports.object.received",
-                resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
-                related=[
-                    {
-                        "prefect.resource.id": f"prefect.task-run.{future.task_run_id}",
-                        "prefect.resource.role": "task-run",
-                    }
-                ],
-            )
+        _announce(bucket, keys, f"prefect.task-run.{future.task_run_id}", "task-run")
 
     return launch
+
+
+def _announce(bucket: str, keys: list[str], run_resource: str, role: str) -> None:
+    """One ``govreports.object.received`` event per object, related to the run that takes it."""
+    from prefect.events import emit_event
+
+    for k in keys:
+        emit_event(
+            event="govreports.object.received",
+            resource={"prefect.resource.id": f"s3://{bucket}/{k}"},
+            related=[{"prefect.resource.id": run_resource, "prefect.resource.role": role}],
+        )
 
 
 def make_launcher(settings: Settings) -> Launch:

@@ -95,19 +95,19 @@ def report_row(  # noqa: PLR0917 - one positional per rule-frame column, in colu
     line: int | None = None,
 ) -> Row:
     """A rule-frame row about the report as a whole (table ``reports``)."""
-    return {
-        "report_id": report.report_id,
-        "rule_id": rule_id,
-        "instance": instance,
-        "op": op,
-        "observed_value": observed_value,
-        "expected_value": expected_value,
-        "observed": observed,
-        "expected": expected,
-        "line": line,
-        "table": "reports",
-        "detail": detail,
-    }
+    return row(
+        report.report_id,
+        rule_id,
+        instance,
+        op,
+        observed_value,
+        expected_value,
+        observed,
+        expected,
+        line,
+        "reports",
+        detail,
+    )
 
 
 def first_line(report: Report, table: str) -> int | None:
