@@ -41,6 +41,20 @@ class SumRule:
     # has one (a table that omits a row does not fail rules it cannot state).
     complete: Literal["parts", "total"] = "total"
 
+    def __post_init__(self) -> None:
+        # An inequality is checked as parts <= total, so its parts are the complete side.
+        assert self.relation == "eq" or self.complete == "parts", self.rule_id
+
+    @property
+    def lhs(self) -> tuple[str, ...]:
+        """The side the parser needs complete before it checks an instance."""
+        return self.parts if self.complete == "parts" else self.total
+
+    @property
+    def rhs(self) -> tuple[str, ...]:
+        """The other side (``relation`` "le": sum(lhs) <= sum(rhs))."""
+        return self.total if self.complete == "parts" else self.parts
+
 
 # 表三 rows （一）…（六） of 本年度办理结果: （六） is one row in 2019, three in 2021.
 OUTCOME_PARTS = (*OUTCOME_ROWS_2019, *OTHER_ROWS_2019, *OTHER_ROWS_2021)

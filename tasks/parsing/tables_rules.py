@@ -12,7 +12,7 @@ least one cell, so a table that omits a row does not fail rules it cannot state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from govreports.contract.sums import APPLICATION_SUMS, LEGACY_SUMS, REVIEW_SUMS, SumRule
 from govreports.contract.sums import P10 as P10_SUM
@@ -30,15 +30,8 @@ if TYPE_CHECKING:
 CellKey = tuple[str, str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    rule_id: str
-    table: str
-    axis: Literal["rows", "columns"]
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
-    relation: Literal["eq", "le"] = "eq"  # "le": sum(lhs) <= sum(rhs)
-    only: tuple[str, ...] = ()  # the columns (axis rows) or rows (axis columns) it covers
+# The declared sums, checked with their complete side (``lhs``) first.
+Rule = SumRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,22 +42,10 @@ class Outcome:
     detail: str
 
 
-def _rule(declared: SumRule) -> Rule:
-    """A declared sum as the splitter checks it: ``lhs`` is the side that must be complete."""
-    if declared.complete == "parts":
-        lhs, rhs = declared.parts, declared.total
-    else:
-        assert declared.relation == "eq", "an inequality is checked as parts <= total"
-        lhs, rhs = declared.total, declared.parts
-    return Rule(
-        declared.rule_id, declared.table, declared.axis, lhs, rhs, declared.relation, declared.only
-    )
-
-
-APPLICATION_RULES = tuple(_rule(s) for s in APPLICATION_SUMS)
-REVIEW_RULES = tuple(_rule(s) for s in REVIEW_SUMS)
-LEGACY_RULES = tuple(_rule(s) for s in LEGACY_SUMS)
-P10 = _rule(P10_SUM)
+APPLICATION_RULES = APPLICATION_SUMS
+REVIEW_RULES = REVIEW_SUMS
+LEGACY_RULES = LEGACY_SUMS
+P10 = P10_SUM
 RULES = (*APPLICATION_RULES, *REVIEW_RULES, *LEGACY_RULES, P10)
 _COLUMNS = {
     "applications": APPLICATION_COLUMNS,
