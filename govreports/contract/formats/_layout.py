@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from govreports.contract.vocabulary import OUTCOME_ROWS_2019
+
 if TYPE_CHECKING:
     import re
 
@@ -18,6 +20,18 @@ ProactiveForm = tuple[tuple[str, tuple[str, ...]], ...]
 def grid(rows: tuple[str, ...], columns: tuple[str, ...]) -> tuple[Cell, ...]:
     """Every (row, column) of a table whose rows all have the same columns."""
     return tuple((r, c) for r in rows for c in columns)
+
+
+def application_rows(other_rows: tuple[str, ...]) -> tuple[str, ...]:
+    """表三 rows that carry cells, in form order: the national forms differ only in （六）."""
+    return (
+        "new_received",
+        "carried_over",
+        *OUTCOME_ROWS_2019,
+        *other_rows,
+        "outcome_total",
+        "carried_forward",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from govreports.contract.formats._layout import Layout, ProactiveForm, grid
+from govreports.contract.formats._layout import Layout, ProactiveForm, application_rows, grid
 from govreports.contract.vocabulary import (
     APPLICATION_COLUMNS,
     OTHER_ROWS_2019,
-    OUTCOME_ROWS_2019,
     REVIEW_COLUMNS,
     REVIEW_ROWS,
 )
@@ -29,14 +28,7 @@ PROACTIVE: ProactiveForm = (
 # 表三 rows that carry cells, in form order: 23. report-formats.md §2.3 says 25 (27 in 2021),
 # presumably counting row-group headings such as 三、本年度办理结果 that carry no cells
 # (docs/rules.md).
-APPLICATION_ROWS = (
-    "new_received",
-    "carried_over",
-    *OUTCOME_ROWS_2019,
-    *OTHER_ROWS_2019,
-    "outcome_total",
-    "carried_forward",
-)
+APPLICATION_ROWS = application_rows(OTHER_ROWS_2019)
 
 LAYOUT = Layout(
     name="2019",

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from govreports.contract.formats._layout import Layout, ProactiveForm, grid
+from govreports.contract.formats._layout import Layout, ProactiveForm, application_rows, grid
 from govreports.contract.vocabulary import (
     APPLICATION_COLUMNS,
     OTHER_ROWS_2021,
-    OUTCOME_ROWS_2019,
     REVIEW_COLUMNS,
     REVIEW_ROWS,
 )
@@ -25,14 +24,7 @@ PROACTIVE: ProactiveForm = (
 )
 # 表三 rows that carry cells, in form order: 25 (report-formats.md §2.3 counts 27, with the
 # row-group headings).
-APPLICATION_ROWS = (
-    "new_received",
-    "carried_over",
-    *OUTCOME_ROWS_2019,
-    *OTHER_ROWS_2021,
-    "outcome_total",
-    "carried_forward",
-)
+APPLICATION_ROWS = application_rows(OTHER_ROWS_2021)
 
 LAYOUT = Layout(
     name="2021",
