@@ -138,6 +138,11 @@ class Curated:
             dt.update_incremental()
         return dt
 
+    def loaded_version(self, name: str) -> int | None:
+        """The version of ``name`` as this ``Curated`` last read it (no refresh), if opened."""
+        dt = self._tables.get(name)
+        return None if dt is None else int(dt.version())
+
     def read(
         self,
         table: str,

@@ -169,6 +169,7 @@ def _publish_once(
     batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
     all_keys = set(batch_keys)
     known = curated.outcomes(batch_keys)
+    known_at = curated.loaded_version("outcomes")
     items = [it for it in items if not _stale(curated, it.ref, known, result)]
     quarantined = [q for q in quarantined if not _stale(curated, q.ref, known, result)]
     # The same bytes under several keys (or twice in a batch) are one report.
@@ -249,9 +250,11 @@ def _publish_once(
     ]
     # The ledger is the commit point. The stale check above read it some time ago: if another
     # run has since recorded one of the batch's keys (a newer version published), this batch
-    # is redone on the new state. The ledger commit below is made on the snapshot just read,
+    # is redone on the new state (its rows are re-read only when the ledger's version moved
+    # since). The ledger commit below is made on the snapshot just read,
     # so a record landing in between fails it (a Delta conflict) and also redoes the batch.
-    if curated.outcomes(all_keys) != {k: v for k, v in known.items() if k in all_keys}:
+    moved = curated.table("outcomes").version() != known_at
+    if moved and curated.outcomes(all_keys) != known:
         raise LedgerMovedError(sorted(all_keys))
     if outcome_rows:
         data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
