@@ -9,11 +9,11 @@ txt_flat, txt_pipe and html in turn, so 2/3 text and 1/3 HTML), then, in the sam
    local Prefect server, warm worker and watcher in this process) as fast as 8 threads put
    them, timed from the first put until the last object's outcome is in the ledger.
 
-It prints both throughputs and their ratio, the stage split summed over runs (from the quality
-trend file), runs, commits per run, and the peak resident memory of the worker: this process
-(warm worker, watcher, the bench's own polling) plus its descendants in its process group
-(parse isolation children, Dask LocalCluster workers); the S3 and Prefect servers run in their
-own sessions and are not counted.
+It prints both throughputs and their ratio, the stage split summed over runs (from each run's
+summary), runs, commits per run, the peak resident memory of the pipeline's processes (this
+one: watcher and the bench's polling; every descendant: task worker processes, their parse
+isolation children, Dask LocalCluster workers), by process at the peak, and the CPU seconds
+each role used during the burst; the S3 and Prefect servers (and their children) apart.
 
     .venv/bin/python benchmarks/burst_bench.py [--n 10000] [--poll 0.5]
 """
@@ -29,6 +29,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import ClassVar
 
 import psutil
 from latency_bench import wait_outcomes
@@ -39,12 +40,24 @@ LAYOUTS = ("txt_flat", "txt_pipe", "html")
 
 
 class PeakRss:
-    """Samples the resident memory of this process and its same-group descendants."""
+    """Samples the resident memory of the pipeline's processes: this one (watcher, the bench's
+    polling) and every descendant (task workers, their parse isolation children, Dask
+    workers) except the S3 and Prefect servers and their children, which are sampled apart.
+    Also keeps each process's last CPU time, by role, for the CPU split printed at the end."""
+
+    SERVERS: ClassVar[dict[str, str]] = {
+        "moto.server": "S3 server",
+        "server start": "Prefect server",
+    }
 
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
         self.peak = 0
         self.peak_processes = 0
+        self.peak_servers = 0
+        self.peak_by_process: list[tuple[str, int]] = []
+        self.cpu: dict[int, tuple[str, float]] = {}
+        self._cpu_start: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -56,19 +69,48 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
 
+    def reset(self) -> None:
+        """From now on: the burst's peak and CPU, not the start-up's."""
+        self.sample()
+        self.peak = self.peak_servers = 0
+        self._cpu_start = {pid: seconds for pid, (_, seconds) in self.cpu.items()}
+
+    def cpu_by_role(self) -> dict[str, float]:
+        roles: dict[str, float] = {}
+        for pid, (role, seconds) in self.cpu.items():
+            roles[role] = roles.get(role, 0.0) + seconds - self._cpu_start.get(pid, 0.0)
+        return roles
+
     def sample(self) -> None:
         me = psutil.Process()
-        group = os.getpgid(0)
-        total, count = me.memory_info().rss, 1
+        total, count, servers = me.memory_info().rss, 1, 0
+        by_process = [("bench", total)]
+        times = me.cpu_times()
+        self.cpu[me.pid] = ("bench: uploads, watcher, polling", times.user + times.system)
+        role_of: dict[int, str] = {}
         for child in me.children(recursive=True):
             try:
-                if os.getpgid(child.pid) == group:
-                    total += child.memory_info().rss
+                cmd = " ".join(child.cmdline())
+                role = role_of.get(child.ppid())
+                if role is None or role == "task worker":
+                    role = next((r for s, r in self.SERVERS.items() if s in cmd), None)
+                if role is None:
+                    role = "task worker" if "task-worker" in cmd else "parse children, other"
+                role_of[child.pid] = role
+                rss = child.memory_info().rss
+                if role in self.SERVERS.values():
+                    servers += rss
+                else:
+                    total += rss
                     count += 1
+                    by_process.append((role, rss))
+                times = child.cpu_times()
+                self.cpu[child.pid] = (role, times.user + times.system)
             except (psutil.Error, ProcessLookupError):
                 continue
         if total > self.peak:
-            self.peak, self.peak_processes = total, count
+            self.peak, self.peak_processes, self.peak_by_process = total, count, by_process
+        self.peak_servers = max(self.peak_servers, servers)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -139,7 +181,7 @@ def main() -> None:
         t0 = time.perf_counter()
         with PeakRss() as rss, local_pipeline() as pipe:
             print(f"embedded default ready in {time.perf_counter() - t0:.1f}s")
-            rss.peak = 0  # the burst's peak, not the start-up's
+            rss.reset()  # the burst's peak and CPU, not the start-up's
 
             def put(item: tuple[int, Path]) -> tuple[str, str]:
                 key = f"{pipe.settings.raw_prefix}burst/{item[0]}-{item[1].name}"
@@ -159,7 +201,18 @@ def main() -> None:
             print(f"ratio burst / parse-only: {burst_rate / parse_rate:.1%}")
             print(
                 f"peak RSS of the worker: {rss.peak / 2**20:.0f} MiB "
-                f"({rss.peak_processes} processes at the peak)"
+                f"({rss.peak_processes} processes at the peak: watcher, task workers, parse "
+                f"children); S3 + Prefect servers apart: {rss.peak_servers / 2**20:.0f} MiB"
+            )
+            print(
+                "  at the peak: "
+                + ", ".join(f"{role} {size / 2**20:.0f}" for role, size in rss.peak_by_process)
+            )
+            cpu = rss.cpu_by_role()
+            print(
+                f"CPU seconds during the burst ({sum(cpu.values()):.0f} s of "
+                f"{done * (os.cpu_count() or 1):.0f} core-seconds): "
+                + ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
             )
             print(run_figures(pipe))
 

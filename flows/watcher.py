@@ -191,6 +191,19 @@ class Watcher:
         self.first_arrival = None
         return launched
 
+    def rest(self, started: float, now: float) -> float:
+        """Seconds to wait before the next turn that started at ``started``.
+
+        Poll sources return at once: turns are paced by the interval, or by the source's own
+        pace when longer (a listing's cost grows with the prefix). A pending batch is not held
+        past its window for that: the turn that launches it comes when the window ends.
+        """
+        rest = max(self.poll_interval, self.source.pace) - (now - started)
+        if self.pending and self.first_arrival is not None:
+            due = self.first_arrival + self.batch_window - now
+            rest = min(rest, max(due, min(self.window, self.poll_interval)))
+        return rest
+
     def run(self, stop: threading.Event) -> None:
         log.info(
             "watching s3://%s (window %.1fs, batch ≤ %d)", self.bucket, self.window, self.max_batch
@@ -201,10 +214,9 @@ class Watcher:
                 self.step()
             except Exception:  # the watcher must outlive anything one turn meets
                 log.exception("a watcher turn failed; going on")
-            # Poll sources return at once; pace them. SQS long-polls by itself.
-            rest = self.poll_interval - (time.monotonic() - started)
+            rest = self.rest(started, time.monotonic())
             if rest > 0:
-                stop.wait(min(rest, self.window if self.pending else rest))
+                stop.wait(rest)
         if self.pending:
             self.flush()
 
@@ -222,6 +234,7 @@ def make_source(settings: Settings) -> Source:
             settings.sqs_queue_url,
             settings.bucket,
             settings.raw_prefix,
+            max_arrivals=settings.max_batch_objects,
         )
     from tasks.sources import PollSource
 

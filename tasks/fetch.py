@@ -54,20 +54,19 @@ def fetch(
     wanted = [k for k in dict.fromkeys(keys) if k.startswith(settings.raw_prefix)]
     if known is None:
         known = curated.outcomes(wanted)
+
+    def read(key: str) -> ObjectRead:
+        # Conditional on the version on record: one request, no bytes if it is done already.
+        done = None if force or key not in known else str(known[key]["etag"])
+        return store.read(key, settings.max_object_bytes, unless_etag=done)
+
     with ThreadPoolExecutor(_FETCH_THREADS) as pool:
-        refs = dict(zip(wanted, pool.map(store.head, wanted), strict=True))
-        skipped = [
-            k
-            for k, ref in refs.items()
-            if ref is None or (not force and k in known and known[k]["etag"] == ref.etag)
-        ]
-        todo = [k for k in wanted if k not in skipped]
-        results = list(pool.map(lambda k: store.read(k, settings.max_object_bytes), todo))
-    objects, quarantined = [], []
+        results = list(pool.map(read, wanted))
+    objects, quarantined, skipped = [], [], []
     for got in results:
         if got.data is not None:
             objects.append(got)
-        elif got.error and not got.error.startswith("gone"):
+        elif got.error and not got.error.startswith(("gone", "unchanged")):
             code, _, reason = got.error.partition(": ")
             quarantined.append(Quarantined(got.ref, "fetch", code, reason))
         else:

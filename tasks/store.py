@@ -57,7 +57,9 @@ class ObjectStore(Protocol):
 
     def head(self, key: str) -> ObjectRef | None: ...
 
-    def read(self, key: str, max_bytes: int) -> ObjectRead: ...
+    def read(self, key: str, max_bytes: int, *, unless_etag: str | None = None) -> ObjectRead:
+        """``unless_etag``: no bytes when that is still the current version (``UNCHANGED``)."""
+        ...
 
     def put(self, key: str, data: bytes, content_type: str = ...) -> ObjectRef: ...
 
@@ -69,6 +71,8 @@ class ObjectStore(Protocol):
 
 
 _GONE = "gone: the object was deleted"
+# Not an error: the current version is the one the caller already has (a conditional GET).
+UNCHANGED = "unchanged: the current version is the one already known"
 _JSON_LIMIT = 64 * 1024 * 1024
 
 
@@ -119,15 +123,24 @@ class S3ObjectStore:
             raise
         return ObjectRef(key, _etag(r["ETag"]), r["ContentLength"], r["LastModified"])
 
-    def read(self, key: str, max_bytes: int) -> ObjectRead:
+    def read(self, key: str, max_bytes: int, *, unless_etag: str | None = None) -> ObjectRead:
         from botocore.exceptions import ClientError
 
+        # One request per object: a conditional GET, not a HEAD then a GET (on the embedded
+        # S3 server every request is CPU the parser needs; docs/adr/0017-bursts.md).
         try:
-            r = self.client.get_object(Bucket=self.bucket, Key=key)
+            if unless_etag:
+                r = self.client.get_object(
+                    Bucket=self.bucket, Key=key, IfNoneMatch=f'"{unless_etag}"'
+                )
+            else:
+                r = self.client.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("NoSuchKey", "404"):
                 return ObjectRead(ObjectRef(key, ""), None, _GONE)
+            if code in ("304", "NotModified") and unless_etag:
+                return ObjectRead(ObjectRef(key, unless_etag), None, UNCHANGED)
             raise
         ref = ObjectRef(key, _etag(r["ETag"]), r["ContentLength"], r["LastModified"])
         body = r["Body"]
@@ -341,11 +354,13 @@ class MemoryObjectStore:
         got = self.objects.get(key)
         return got[0] if got else None
 
-    def read(self, key: str, max_bytes: int) -> ObjectRead:
+    def read(self, key: str, max_bytes: int, *, unless_etag: str | None = None) -> ObjectRead:
         got = self.objects.get(key)
         if got is None:
             return ObjectRead(ObjectRef(key, ""), None, _GONE)
         ref, data = got
+        if unless_etag and ref.etag == unless_etag:
+            return ObjectRead(ref, None, UNCHANGED)
         if ref.size > max_bytes:
             return ObjectRead(ref, None, f"too_large: {ref.size} bytes, limit {max_bytes}")
         return ObjectRead(ref, data)

@@ -17,6 +17,7 @@ class ListSource:
 
     waiting: list[Arrival] = field(default_factory=list)
     acked: list[str] = field(default_factory=list)
+    pace: float = 0.0
 
     def receive(self, wait_seconds: float) -> list[Arrival]:
         return list(self.waiting)
@@ -150,3 +151,16 @@ def test_a_burst_going_on_collects_for_the_burst_window() -> None:
     w.step(now=20.0)
     source.waiting.append(arrival("raw/10.txt"))
     assert w.step(now=21.0) == 2
+
+
+def test_turns_are_paced_by_the_source_when_a_receive_costs_more_than_the_interval() -> None:
+    source, launch = ListSource(), Launches()
+    w = Watcher(source=source, launch=launch, bucket="b", window=2.0, poll_interval=0.25)
+    assert w.rest(started=0.0, now=0.1) == pytest.approx(0.15)  # a cheap listing: the interval
+    source.pace = 4.0  # a listing took 1 s: four more before the next
+    assert w.rest(started=0.0, now=1.0) == pytest.approx(3.0)
+    # A pending batch is launched when its window ends, not a whole pace later.
+    source.waiting.append(arrival("raw/a.txt"))
+    w.step(now=1.0)
+    assert w.rest(started=0.0, now=1.0) == pytest.approx(2.0)
+    assert w.rest(started=2.9, now=3.0) == pytest.approx(0.25)  # past due: the next turn soon

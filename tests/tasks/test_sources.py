@@ -120,6 +120,37 @@ def test_bucket_notification_reaches_the_queue(settings: Settings) -> None:
     assert source.receive(wait_seconds=0) == []
 
 
+def test_a_burst_is_drained_in_one_receive_up_to_the_batch_and_acked_in_batches(
+    settings: Settings,
+) -> None:
+    from govreports_cli.infra import apply_s3_events
+
+    sqs = sqs_client(settings)
+    store = S3ObjectStore.from_settings(settings)
+    queue_url = apply_s3_events(store.client, sqs, settings.bucket, f"{settings.bucket}-burst")
+    sqs.send_message(QueueUrl=queue_url, MessageBody='{"Event": "s3:TestEvent"}')
+    refs = [store.put(f"raw/burst/{i:02d}.txt", f"report {i}".encode()) for i in range(25)]
+    source = SqsSource(sqs, queue_url, settings.bucket, settings.raw_prefix, max_arrivals=20)
+
+    first = source.receive(wait_seconds=0)  # 10 messages a request: more than one request
+    source.ack(first)
+    rest = source.receive(wait_seconds=0)
+    source.ack(rest)
+
+    assert len(first) == 20  # stopped at the watcher's batch, the rest stays queued
+    got = {(a.ref.key, a.ref.etag) for a in first + rest}
+    assert got == {(r.key, r.etag) for r in refs}
+    # Acked (and the test event deleted unseen): nothing comes back.
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert attributes == {
+        "ApproximateNumberOfMessages": "0",
+        "ApproximateNumberOfMessagesNotVisible": "0",
+    }
+
+
 def test_poll_cursor_is_durable(settings: Settings) -> None:
     store = S3ObjectStore.from_settings(settings)
     store.put("raw/a.txt", b"a")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.store import MemoryObjectStore, S3ObjectStore
+from tasks.store import UNCHANGED, MemoryObjectStore, S3ObjectStore
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -43,6 +43,20 @@ def test_read_stops_at_the_limit_and_reports_a_deleted_object(store: ObjectStore
     assert too_large.error.startswith("too_large: ")
     gone = store.read("raw/never.txt", max_bytes=4)
     assert (gone.data, gone.error) == (None, "gone: the object was deleted")
+
+
+def test_a_conditional_read_returns_no_bytes_for_the_version_already_known(
+    store: ObjectStore,
+) -> None:
+    first = store.put("raw/a.txt", b"first")
+    unchanged = store.read("raw/a.txt", max_bytes=100, unless_etag=first.etag)
+    assert (unchanged.data, unchanged.error) == (None, UNCHANGED)
+    assert unchanged.ref.etag == first.etag
+    second = store.put("raw/a.txt", b"second")
+    newer = store.read("raw/a.txt", max_bytes=100, unless_etag=first.etag)
+    assert (newer.data, newer.ref.etag) == (b"second", second.etag)
+    gone = store.read("raw/never.txt", max_bytes=100, unless_etag=first.etag)
+    assert gone.error == "gone: the object was deleted"
 
 
 def test_json_round_trip(store: ObjectStore) -> None:
