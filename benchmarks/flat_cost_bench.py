@@ -115,6 +115,7 @@ def seed(settings: Settings, n: int, batch: int) -> None:
             "approximate": pa.array(np.zeros(m * k, dtype=bool)),
             "raw": pc.cast(pa.array(values.astype(np.int64)), pa.string()),
             "line": pa.array(np.tile(np.arange(k, dtype=np.int32), m)),
+            "source": pa.array(["text"] * (m * k)),
         }
         write_deltalake(
             settings.table_uri("facts"),

@@ -112,7 +112,6 @@ def local_pipeline(
         curated = Curated(settings, store)
         curated.ensure_tables()
         flows = apply_all()
-        import great_expectations  # noqa: F401 - warm the import once, before the first run
 
         stop = threading.Event()
         loops: list[Any] = [
@@ -128,6 +127,8 @@ def local_pipeline(
                 )
                 children.callback(worker.stop)
         else:
+            import great_expectations  # noqa: F401 - warm the import once, before the first run
+
             loops.append(
                 WarmWorker(
                     {settings.ingest_deployment: flows[settings.ingest_deployment]},

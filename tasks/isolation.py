@@ -232,6 +232,17 @@ def _acquire(budget: Budget) -> ParseWorker:
     return ParseWorker(budget)
 
 
+# Documents parsed at once in this process, whatever the number of runs parsing: a task worker
+# running two batches keeps one child per core busy, not two (each child is ~130 MB, and more
+# children than cores only share the cores; docs/adr/0017-bursts.md).
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _slots(n: int) -> threading.BoundedSemaphore:
+    with _IDLE_LOCK:
+        return _SLOTS.setdefault(n, threading.BoundedSemaphore(n))
+
+
 def _release(worker: ParseWorker) -> None:
     with _IDLE_LOCK:
         _IDLE.append(worker)
@@ -265,11 +276,14 @@ def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:
         from tasks.parse import parse_document
 
         return parse_document(data, filename, max_bytes=settings.max_object_bytes, ocr=ocr)
-    worker = _acquire(Budget.from_settings(settings, pdf=b"%PDF-" in data[:1024]))
-    try:
-        return worker.parse(data, filename, settings.max_object_bytes, ocr)
-    finally:
-        _release(worker)
+    from tasks.parse import parse_workers
+
+    with _slots(parse_workers(settings)):
+        worker = _acquire(Budget.from_settings(settings, pdf=b"%PDF-" in data[:1024]))
+        try:
+            return worker.parse(data, filename, settings.max_object_bytes, ocr)
+        finally:
+            _release(worker)
 
 
 def _serve(memory_bytes: int) -> None:
