@@ -46,6 +46,7 @@ class PeakRss:
     Also keeps each process's last CPU time, by role, for the CPU split printed at the end."""
 
     SERVERS: ClassVar[dict[str, str]] = {
+        "s3_server": "S3 server",
         "moto.server": "S3 server",
         "server start": "Prefect server",
     }

@@ -86,7 +86,8 @@ def start_s3(workdir: Path, port: int | None = None) -> Server:
         raise ModuleNotFoundError("moto is not installed", name="moto")
     port = port or free_port()
     log = workdir / "s3-server.log"
-    cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    # moto's S3 with the per-request service lookup and logging off the S3 path (s3_server.py).
+    cmd = [sys.executable, "-m", "govreports_cli.s3_server", "-H", "127.0.0.1", "-p", str(port)]
     proc = _spawn(cmd, dict(os.environ), log)
     url = f"http://127.0.0.1:{port}"
     _wait_http(url + "/moto-api/", proc, 30, log)
