@@ -51,6 +51,9 @@ class PublishResult:
     commits: int = 0  # Delta commits this publish made (the successful attempt)
     seconds: float = 0.0
     table_versions: dict[str, int] = field(default_factory=dict)
+    # The rows this publish committed, by table (the quality site builds the batch's pages
+    # from them instead of reading them back).
+    written: dict[str, pa.Table] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -216,6 +219,7 @@ def _publish_once(
         for name, data in tables:
             curated.replace(name, data, predicate)
         written |= set(to_write)
+        result.written = dict(tables)
 
     now = datetime.now(UTC)
     outcome_rows = [

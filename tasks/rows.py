@@ -168,24 +168,23 @@ def clean_rows(reports: pa.Table) -> pa.Table:
 
 
 def fact_rows(reports: Sequence[Report]) -> pa.Table:
-    rows = [
-        {
-            "report_id": r.report_id,
-            "report_year": r.report_year,
-            "table": f.table,
-            "row": f.row,
-            "column": f.column,
-            "value": float(f.value),
-            "unit": f.unit,
-            "approximate": f.approximate,
-            "raw": f.raw,
-            "line": f.line,
-            "source": f.source,
-        }
-        for r in reports
-        for f in r.facts
-    ]
-    return pa.Table.from_pylist(rows, schema=FACTS)
+    # Column by column: a dict per fact (~200 a report) cost more memory and time than the
+    # facts themselves in a 1,000-report batch.
+    pairs = [(r, f) for r in reports for f in r.facts]
+    columns = {
+        "report_id": [r.report_id for r, _ in pairs],
+        "report_year": [r.report_year for r, _ in pairs],
+        "table": [f.table for _, f in pairs],
+        "row": [f.row for _, f in pairs],
+        "column": [f.column for _, f in pairs],
+        "value": [float(f.value) for _, f in pairs],
+        "unit": [f.unit for _, f in pairs],
+        "approximate": [f.approximate for _, f in pairs],
+        "raw": [f.raw for _, f in pairs],
+        "line": [f.line for _, f in pairs],
+        "source": [f.source for _, f in pairs],
+    }
+    return pa.Table.from_pydict(columns, schema=FACTS)
 
 
 def rule_result_rows(frame: pd.DataFrame | None, years: dict[str, int | None]) -> pa.Table:

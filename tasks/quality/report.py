@@ -61,7 +61,13 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
     report_ids = [it.report.report_id for it in published.items]
     # Later years whose verdicts this run changed: their pages change too.
     report_ids += [r.report_id for r in getattr(published, "revalidated", [])]
-    write_site(curated, report_ids=report_ids, run_ids=[run_id], runs=trend)
+    write_site(
+        curated,
+        report_ids=report_ids,
+        run_ids=[run_id],
+        runs=trend,
+        written=getattr(published.result, "written", None),
+    )
     return raw_link(settings, prefix + run_page(run_id))
 
 

@@ -34,6 +34,8 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    import pyarrow as pa
+
     from tasks.delta import Curated
 
 STATUSES = ("pass", "warn", "fail", "quarantined")
@@ -820,17 +822,23 @@ def build_site(
 
 
 def load_site_data(
-    curated: Curated, *, page_ids: Iterable[str] | None = None, runs: Sequence[Mapping[str, Any]]
+    curated: Curated,
+    *,
+    page_ids: Iterable[str] | None = None,
+    runs: Sequence[Mapping[str, Any]],
+    written: Mapping[str, pa.Table] | None = None,
 ) -> SiteData:
     """Read what the site needs: light columns of every report, the rest only for pages.
 
     ``page_ids``: the reports whose pages will be built (``None``: all that need one).
     Rule results and the normalized text are read for those reports only, with the
     ids pushed into the Delta scan.
+    ``written``: the rows a run has just committed (``facts``, ``rule_results``,
+    ``reports``): its own reports' pages are built from them instead of scanning those
+    tables' id columns again (a scan of every file of the table, each run).
     """
     from datetime import UTC, datetime
 
-    import pyarrow as pa
     from deltalake.exceptions import TableNotFoundError
 
     from tasks.reviews import is_stale
@@ -866,21 +874,55 @@ def load_site_data(
         for r in reports
         if needs_page(r, reviewed) and (asked is None or str(r["report_id"]) in asked)
     )
-    if ids:
-        id_filter = ("report_id", "in", pa.array(ids).to_pylist())
-        data.failed = curated.read(
+    fresh = _written_ids(written, ids)
+    if fresh:
+        assert written is not None
+        data.failed, texts, data.facts = _page_rows(written, fresh)
+    else:
+        texts = []
+    rest = [i for i in ids if i not in fresh]
+    if rest:
+        id_filter = ("report_id", "in", rest)
+        data.failed += curated.read(
             "rule_results", columns=RULE_COLUMNS, filters=[id_filter, ("passed", "=", False)]
         ).to_pylist()
-        texts = curated.read(
+        texts += curated.read(
             "reports", columns=["report_id", "text", "notes"], filters=[id_filter]
         ).to_pylist()
-        data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts}
-        notes = {str(r["report_id"]): r["notes"] for r in texts}
-        for report in reports:
-            if str(report["report_id"]) in notes:
-                report["notes"] = notes[str(report["report_id"])]
-        data.facts = curated.read("facts", columns=FACT_COLUMNS, filters=[id_filter]).to_pylist()
+        data.facts += curated.read("facts", columns=FACT_COLUMNS, filters=[id_filter]).to_pylist()
+    data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts}
+    notes = {str(r["report_id"]): r["notes"] for r in texts}
+    for report in reports:
+        if str(report["report_id"]) in notes:
+            report["notes"] = notes[str(report["report_id"])]
     return data
+
+
+def _written_ids(written: Mapping[str, pa.Table] | None, ids: Sequence[str]) -> set[str]:
+    """The page ids whose rows a run has just written (all three tables needed are there)."""
+    if not written or not ids or not {"facts", "rule_results", "reports"} <= set(written):
+        return set()
+    return set(written["reports"]["report_id"].to_pylist()) & set(ids)
+
+
+def _page_rows(
+    written: Mapping[str, pa.Table], ids: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Failed rule rows, texts and facts of ``ids`` from a run's written rows (the same rows
+    as reading them back, in the same columns)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = pa.array(sorted(ids))
+
+    def rows(name: str, columns: Sequence[str]) -> pa.Table:
+        table = written[name]
+        return table.filter(pc.is_in(table["report_id"], value_set=wanted)).select(columns)
+
+    rules = rows("rule_results", RULE_COLUMNS)
+    failed = rules.filter(pc.invert(pc.fill_null(rules["passed"], True))).to_pylist()
+    texts = rows("reports", ["report_id", "text", "notes"]).to_pylist()
+    return failed, texts, rows("facts", FACT_COLUMNS).to_pylist()
 
 
 def write_site(
@@ -889,14 +931,17 @@ def write_site(
     report_ids: Iterable[str] | None = None,
     run_ids: Iterable[str] | None = None,
     runs: Sequence[Mapping[str, Any]] | None = None,
+    written: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, bytes]:
-    """Build the site (all pages, or those of the given reports and runs) into the bucket."""
+    """Build the site (all pages, or those of the given reports and runs) into the bucket.
+
+    ``written``: the rows the run just committed (``load_site_data``)."""
     settings = curated.settings
     runs_key = f"{settings.quality_prefix}runs.json"
     if runs is None:
         runs = list(curated.store.get_json(runs_key) or []) if curated.store.head(runs_key) else []
     ids = None if report_ids is None else list(report_ids)
-    data = load_site_data(curated, page_ids=ids, runs=runs)
+    data = load_site_data(curated, page_ids=ids, runs=runs, written=written)
     pages = build_site(data, report_ids=ids, run_ids=run_ids)
     for path, body in pages.items():
         kind = "application/json" if path.endswith(".json") else "text/html; charset=utf-8"

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.quality.site import SiteData, build_site, report_page, run_page, source_excerpt
+from tasks.quality.site import (
+    SiteData,
+    build_site,
+    load_site_data,
+    report_page,
+    run_page,
+    source_excerpt,
+)
 from tests.support.site import BROKEN_KEY, FAILING_KEY, curated_zone
 
 if TYPE_CHECKING:
@@ -68,6 +75,26 @@ def test_failing_report_page_shows_rule_numbers_and_source_line(dataset: Dataset
         == (dataset.files[FAILING_KEY])
     )
     assert f'href="../{run_page(dataset.run_id)}"' in page
+
+
+def test_a_runs_pages_from_its_written_rows_equal_pages_from_the_tables(
+    dataset: Dataset,
+) -> None:
+    """The run builds its reports' pages from the rows it committed, not by reading them back."""
+    curated = curated_zone(dataset.settings)
+    written = {name: curated.read(name) for name in ("facts", "rule_results", "reports")}
+    ids = curated.read("reports", columns=["report_id"])["report_id"].to_pylist()
+    read_back = load_site_data(curated, page_ids=ids, runs=[])
+    from_rows = load_site_data(curated, page_ids=ids, runs=[], written=written)
+
+    def rows(items: list[dict[str, object]]) -> list[str]:
+        return sorted(map(repr, items))
+
+    assert read_back.failed and read_back.facts  # the dataset has a failing report with pages
+    assert rows(from_rows.failed) == rows(read_back.failed)
+    assert rows(from_rows.facts) == rows(read_back.facts)
+    assert from_rows.texts == read_back.texts
+    assert rows(from_rows.reports) == rows(read_back.reports)  # notes come with the texts
 
 
 def test_quarantine_and_run_pages(dataset: Dataset) -> None:
