@@ -74,15 +74,13 @@ def run_way(way: str, env: dict[str, str], docs: list[Path], batch: int) -> dict
             from distributed import Client, LocalCluster
 
             _configure(env, **common, GOVREPORTS_DASK_MIN_OBJECTS="1")
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=int(way.removeprefix("dask-")),
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address="127.0.0.1:0",
-                )
-            )
+            from flows.ingest import local_cluster_kwargs
+            from govreports.settings import get_settings
+
+            # The cluster the flow would start (one thread a worker, OCR on one core each).
+            kwargs = local_cluster_kwargs(get_settings())
+            kwargs |= {"n_workers": int(way.removeprefix("dask-")), "memory_limit": "auto"}
+            cluster = stack.enter_context(LocalCluster(**kwargs))
             with Client(cluster) as client:
                 client.run(_warm)
             _configure(env, **common, GOVREPORTS_DASK_ADDRESS=cluster.scheduler_address)

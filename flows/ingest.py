@@ -119,6 +119,9 @@ def local_cluster_kwargs(settings: Settings) -> dict[str, Any]:
         "host": "127.0.0.1",
         # Its HTTP endpoints on a free loopback port: never 8787 on every interface.
         "dashboard_address": "127.0.0.1:0",
+        # A worker is one core's worth: OCR on all cores in each of them (onnxruntime's
+        # default) would have the workers share every core, so a second worker added little.
+        "env": {"GOVREPORTS_OCR_THREADS": str(settings.ocr_threads or 1)},
     }
 
 
