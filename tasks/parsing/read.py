@@ -271,6 +271,8 @@ def _parse_html(text: str, *, from_events: bool) -> _Element | None:
         parser.feed(text)
         root: _Element | None = parser.close()
         return root
+    except MemoryError:
+        raise  # the memory budget, not a damaged file: the isolation worker reports it
     except Exception as exc:  # noqa: BLE001 - lxml raises several types on hostile input
         raise ParseError(
             "unreadable", f"the HTML could not be parsed ({type(exc).__name__})"
@@ -525,6 +527,8 @@ def _read_pdf(data: bytes, ocr: OcrOptions) -> Document:
 
     try:
         content = read_pdf(data)
+    except MemoryError:
+        raise  # the memory budget, not a damaged file: the isolation worker reports it
     except Exception:  # noqa: BLE001 - PDFium's errors are untyped; pypdf says what is wrong
         return _read_pdf_text_only(data)
     page_lines = [
@@ -564,6 +568,8 @@ def _read_pdf_text_only(data: bytes) -> Document:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise ParseError("encrypted", "the PDF is encrypted") from None
         raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
+    except MemoryError:
+        raise  # the memory budget, not a damaged file: the isolation worker reports it
     except Exception as exc:  # noqa: BLE001 - pypdf raises assorted errors on damaged files
         raise ParseError("unreadable", f"the PDF is damaged ({type(exc).__name__})") from None
     meta: dict[str, str] = {}
@@ -834,6 +840,8 @@ def _read_docx(data: bytes) -> Document:
 
     try:
         word = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise  # the memory budget, not a damaged file: the isolation worker reports it
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, BadZipFile, XML errors
         if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
             raise ParseError(

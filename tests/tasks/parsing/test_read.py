@@ -245,3 +245,25 @@ def test_wrong_extension_is_read_by_signature_with_a_note() -> None:
     doc = read_document(_docx(), "report.txt")
     assert doc.kind == "docx"
     assert any(n.startswith("file_type_mismatch") for n in doc.notes)
+
+
+def test_running_out_of_memory_while_opening_a_docx_is_not_called_a_damaged_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bug (CI, decc422): a worker hitting its address-space limit inside python-docx reported
+    the document as ``unreadable``; the isolation worker must see the MemoryError and say
+    ``over_memory_budget``."""
+    import docx
+
+    def exhausted(*_: object, **__: object) -> None:
+        raise MemoryError
+
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+        )
+    monkeypatch.setattr(docx, "Document", exhausted)
+    with pytest.raises(MemoryError):
+        read_document(package.getvalue(), "big.docx")
