@@ -47,7 +47,6 @@ class PeakRss:
 
     SERVERS: ClassVar[dict[str, str]] = {
         "s3_server": "S3 server",
-        "moto.server": "S3 server",
         "server start": "Prefect server",
     }
 

@@ -839,6 +839,8 @@ def load_site_data(
     """
     from datetime import UTC, datetime
 
+    import pyarrow as pa
+    import pyarrow.compute as pc
     from deltalake.exceptions import TableNotFoundError
 
     from tasks.reviews import is_stale
@@ -874,55 +876,34 @@ def load_site_data(
         for r in reports
         if needs_page(r, reviewed) and (asked is None or str(r["report_id"]) in asked)
     )
-    fresh = _written_ids(written, ids)
-    if fresh:
-        assert written is not None
-        data.failed, texts, data.facts = _page_rows(written, fresh)
-    else:
-        texts = []
+    fresh = set(written["reports"]["report_id"].to_pylist()) & set(ids) if written else set()
     rest = [i for i in ids if i not in fresh]
-    if rest:
-        id_filter = ("report_id", "in", rest)
-        data.failed += curated.read(
-            "rule_results", columns=RULE_COLUMNS, filters=[id_filter, ("passed", "=", False)]
-        ).to_pylist()
-        texts += curated.read(
-            "reports", columns=["report_id", "text", "notes"], filters=[id_filter]
-        ).to_pylist()
-        data.facts += curated.read("facts", columns=FACT_COLUMNS, filters=[id_filter]).to_pylist()
+
+    def page_rows(name: str, columns: list[str], *equal: tuple[str, Any]) -> list[Any]:
+        """Rows of the pages' reports: the run's own from the rows it wrote (the same rows
+        as reading them back), the others read with the ids pushed into the scan."""
+        found: list[Any] = []
+        if fresh:
+            assert written is not None
+            table = written[name]
+            keep = pc.is_in(table["report_id"], value_set=pa.array(sorted(fresh)))
+            for column, value in equal:
+                keep = pc.and_(keep, pc.fill_null(pc.equal(table[column], value), False))
+            found += table.filter(keep).select(columns).to_pylist()
+        if rest:
+            filters = [("report_id", "in", rest), *((c, "=", v) for c, v in equal)]
+            found += curated.read(name, columns=columns, filters=filters).to_pylist()
+        return found
+
+    data.failed = page_rows("rule_results", RULE_COLUMNS, ("passed", False))
+    texts = page_rows("reports", ["report_id", "text", "notes"])
+    data.facts = page_rows("facts", FACT_COLUMNS)
     data.texts = {str(r["report_id"]): str(r["text"] or "") for r in texts}
     notes = {str(r["report_id"]): r["notes"] for r in texts}
     for report in reports:
         if str(report["report_id"]) in notes:
             report["notes"] = notes[str(report["report_id"])]
     return data
-
-
-def _written_ids(written: Mapping[str, pa.Table] | None, ids: Sequence[str]) -> set[str]:
-    """The page ids whose rows a run has just written (all three tables needed are there)."""
-    if not written or not ids or not {"facts", "rule_results", "reports"} <= set(written):
-        return set()
-    return set(written["reports"]["report_id"].to_pylist()) & set(ids)
-
-
-def _page_rows(
-    written: Mapping[str, pa.Table], ids: set[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Failed rule rows, texts and facts of ``ids`` from a run's written rows (the same rows
-    as reading them back, in the same columns)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    wanted = pa.array(sorted(ids))
-
-    def rows(name: str, columns: Sequence[str]) -> pa.Table:
-        table = written[name]
-        return table.filter(pc.is_in(table["report_id"], value_set=wanted)).select(columns)
-
-    rules = rows("rule_results", RULE_COLUMNS)
-    failed = rules.filter(pc.invert(pc.fill_null(rules["passed"], True))).to_pylist()
-    texts = rows("reports", ["report_id", "text", "notes"]).to_pylist()
-    return failed, texts, rows("facts", FACT_COLUMNS).to_pylist()
 
 
 def write_site(
