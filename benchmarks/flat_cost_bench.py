@@ -3,7 +3,10 @@
 Not a test: it prints figures. For each size a fresh bucket on the embedded S3 server is
 pre-seeded with that many synthetic reports, written directly with deltalake in large
 commits (as a compacted table looks): ``reports``/``clean`` rows, ~200 ``facts`` and ~15
-``rule_results`` per report, one ``outcomes`` row each, years spread over 2010–2024. Then
+``rule_results`` per report, one ``outcomes`` row each, years spread over 2010–2024; then
+the tables are maintained as the scheduled ``maintenance`` flow keeps them (compaction and
+a checkpoint: ``tasks.maintenance.maintain_table``; ``--unmaintained`` skips it, leaving
+the seeding's files: one per partition per 25k reports). Then
 the same 200-report batch (years 2023 and 2024; every agency of it has its previous year
 seeded, so the cross-year read finds 200 reports at every size) is published, three rounds
 with other bytes, the best kept; timed are the parts a run pays: the cross-year read
@@ -12,6 +15,7 @@ commits). Printed per report, with the ratio to the smallest size, and the Delta
 opened and commits made.
 
     .venv/bin/python benchmarks/flat_cost_bench.py [--sizes 1000 10000 100000] [--batch 200]
+        [--unmaintained]
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from govreports.contract.tables import FACTS, OUTCOMES, REPORTS, RULE_RESULTS
 from govreports.settings import Settings
 from govreports_cli.runtime import LOCAL_KEY, LOCAL_SECRET, start_s3
 from tasks.delta import Curated
+from tasks.maintenance import maintain_table, table_names
 from tasks.publish import publish_batch
 from tasks.rows import Verdicted
 from tasks.store import ObjectRef, S3ObjectStore, delta_storage_options
@@ -182,6 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--unmaintained", action="store_true", help="skip compaction after seeding")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,6 +209,11 @@ def main() -> None:
                 t0 = time.perf_counter()
                 seed(settings, n, args.batch)
                 seeded = time.perf_counter() - t0
+                files = 0
+                for table in table_names():
+                    if not args.unmaintained:
+                        maintain_table(settings, table, vacuum=False)
+                    files += len(curated.table(table).file_uris())
                 # Best of ROUNDS runs (other bytes each round, same agencies and years): the
                 # machine is shared, and the minimum is the cost, the rest is waiting.
                 cross_year = publish = float("inf")
@@ -221,15 +232,17 @@ def main() -> None:
                     assert len(result.published) == args.batch, result
                 rows.append((n, seeded, cross_year, publish, len(previous)))
                 print(
-                    f"{n:>7} reports seeded in {seeded:5.1f}s | cross-year read "
+                    f"{n:>7} reports seeded in {seeded:5.1f}s ({files} files) | cross-year read "
                     f"{1000 * cross_year / args.batch:6.1f} ms/report ({len(previous)} found) | "
                     f"publish {1000 * publish / args.batch:6.1f} ms/report | "
                     f"{getattr(run, 'opens', '?')} opens, {getattr(run, 'commits', '?')} commits",
                     flush=True,
                 )
             base = rows[0]
+            state = "unmaintained" if args.unmaintained else "maintained"
             print(
-                f"\nbatch of {args.batch} reports; per-report cost relative to {base[0]} reports:"
+                f"\nbatch of {args.batch} reports, tables {state}; "
+                f"per-report cost relative to {base[0]} reports:"
             )
             for n, _, cross, pub, _ in rows:
                 print(

@@ -55,9 +55,17 @@ _FACT_COLUMNS = [
 ]
 
 
-def quote_sql(values: Iterable[str]) -> str:
-    """A Delta predicate's IN list of string literals."""
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(set(values)))
+def sql_in(column: str, values: Iterable[str] | Iterable[int]) -> str:
+    """``column IN (…)``, a predicate term for a commit (``replace``) or a read (``select``).
+
+    Strings are quoted, integers (years) written as they are; an empty list is the caller's
+    to avoid (SQL has no empty IN list).
+    """
+    vals: list[str | int] = sorted(set(values))
+    listed = ", ".join(
+        str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in vals
+    )
+    return f"{column} IN ({listed})"
 
 
 class Curated:
@@ -169,26 +177,34 @@ class Curated:
             where = expr if where is None else where & expr
         return dt.to_pyarrow_dataset().to_table(columns=columns, filter=where)
 
-    def read_located(
-        self, table: str, columns: list[str], where: pc.Expression, locate: list[str]
-    ) -> pa.Table:
-        """``read`` in two passes, for a few rows scattered in big partitions.
+    def select(self, table: str, columns: list[str], where: str) -> pa.Table:
+        """``columns`` of the rows of ``table`` matching the SQL predicate ``where``.
 
-        First only the ``locate`` columns (the ones ``where`` tests: ids, agencies; cheap,
-        dictionary-encoded) say which files hold matching rows; then ``columns`` are read
-        from those files alone. A partition's other files are never decoded in full.
+        For a batch's few rows in big partitions (the cross-year read, the ledger, the
+        existing-report check). DataFusion (delta-rs's ``QueryBuilder``) prunes partitions
+        and files from the log's statistics, then evaluates ``where`` on the tested columns
+        while it reads and decodes the other columns only for matching rows; pyarrow's
+        dataset scan decoded every projected column of a partition first (ADR 0008: 6x
+        slower on a 100k-report table). Rows come back with the table's own Arrow types.
         """
-        dataset = self.table(table).to_pyarrow_dataset()
-        found = dataset.to_table(columns=[*locate, "__filename"], filter=where)
-        paths = set(found["__filename"].to_pylist())
-        parts = [
-            frag.to_table(schema=dataset.schema, columns=columns, filter=where)
-            for frag in dataset.get_fragments()
-            if frag.path in paths
-        ]
-        if not parts:
-            return dataset.schema.empty_table().select(columns)
-        return pa.concat_tables(parts)
+        from deltalake import QueryBuilder
+
+        dt = self.table(table)
+        schema = pa.schema(dt.schema().to_arrow())
+        columns = [c for c in columns if c in schema.names]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        query = QueryBuilder().register(table, dt)
+        # Not injectable: columns are the schema's names, ``where`` is built by ``sql_in``,
+        # which quotes every literal it is given.
+        sql = f'SELECT {listed} FROM "{table}" WHERE {where}'  # noqa: S608
+        # Read through pyarrow's C-stream reader, not the returned reader's own ``read_all``:
+        # deltalake 1.6's stream adapter fetches the next batch while holding the GIL
+        # (measured: a counter thread got 7% of its ticks during ``read_all``, 97% this way),
+        # which stalls every other thread of the worker, and deadlocks one whose storage
+        # endpoint is served by a thread of the same process (the chaos-proxy tests).
+        found = pa.RecordBatchReader.from_stream(query.execute(sql)).read_all()
+        wanted = pa.schema([schema.field(c) for c in columns])
+        return found.cast(wanted) if found.num_rows else wanted.empty_table()
 
     def outcomes(
         self, keys: Iterable[str] | None = None, *, create: bool = True
@@ -201,14 +217,15 @@ class Curated:
         """
         from deltalake.exceptions import TableNotFoundError
 
-        where = None
-        if keys is not None:
-            wanted = sorted(set(keys))
-            if not wanted:
-                return {}
-            where = pc.field("key").isin(wanted)
+        wanted = None if keys is None else set(keys)
+        if wanted is not None and not wanted:
+            return {}
         try:
-            rows = self.read("outcomes", where=where).to_pylist()
+            if wanted is None:
+                rows = self.read("outcomes").to_pylist()
+            else:
+                names = [f.name for f in TABLES["outcomes"].schema]
+                rows = self.select("outcomes", names, sql_in("key", wanted)).to_pylist()
         except TableNotFoundError:
             if create:
                 # A new bucket: create the tables once, so every later read and commit finds them.
@@ -235,19 +252,19 @@ class Curated:
         """Which of ``report_ids`` an outcome outside the batch still points to."""
         if not report_ids:
             return set()
-        where = pc.field("report_id").isin(sorted(report_ids))
-        if batch_keys:  # an empty isin() list has no type: pyarrow refuses it
-            where &= ~pc.field("key").isin(sorted(batch_keys))
-        return set(self.read("outcomes", ["report_id"], where)["report_id"].to_pylist())
+        where = sql_in("report_id", report_ids)
+        if batch_keys:  # SQL has no empty IN list
+            where += f" AND NOT {sql_in('key', batch_keys)}"
+        return set(self.select("outcomes", ["report_id"], where)["report_id"].to_pylist())
 
     def existing_report_ids(self, ids: set[str], years: set[int]) -> set[str]:
         """Which of ``ids`` ``reports`` holds: only the batch's year partitions are read."""
         if not ids:
             return set()
-        where = pc.field("report_id").isin(sorted(ids))
+        where = sql_in("report_id", ids)
         if years:
-            where = pc.field("report_year").isin(sorted(years)) & where
-        return set(self.read("reports", ["report_id"], where)["report_id"].to_pylist())
+            where = f"{sql_in('report_year', years)} AND {where}"
+        return set(self.select("reports", ["report_id"], where)["report_id"].to_pylist())
 
     def years_of(self, report_ids: set[str]) -> set[int]:
         """The partitions of published reports that only their id names (a replaced report).
@@ -257,8 +274,8 @@ class Curated:
         """
         if not report_ids:
             return set()
-        where = pc.field("report_id").isin(sorted(report_ids))
-        found = self.read("reports", ["report_year"], where)["report_year"].to_pylist()
+        where = sql_in("report_id", report_ids)
+        found = self.select("reports", ["report_year"], where)["report_year"].to_pylist()
         return {int(y) for y in found if y is not None}
 
     def replace(self, name: str, data: pa.Table, predicate: str, *, refresh: bool = True) -> None:
@@ -307,10 +324,8 @@ class Curated:
         agencies = sorted({a for a, _ in wanted})
         years = sorted({y for _, y in wanted})
         # Partition (year) and agency pushed down: only the batch's neighbouring years are read.
-        where = pc.field("report_year").isin(years) & pc.field("agency").isin(agencies)
-        reports = self.read_located(
-            "reports", _PREVIOUS_COLUMNS, where, ["report_year", "agency"]
-        ).to_pylist()
+        where = f"{sql_in('report_year', years)} AND {sql_in('agency', agencies)}"
+        reports = self.select("reports", _PREVIOUS_COLUMNS, where).to_pylist()
         hits = {
             (r["agency"], r["report_year"]): r
             for r in reports
@@ -320,11 +335,9 @@ class Curated:
             return {}
         ids = sorted({r["report_id"] for r in hits.values()})
         hit_years = sorted({r["report_year"] for r in hits.values()})
-        where = pc.field("report_year").isin(hit_years) & pc.field("report_id").isin(ids)
+        where = f"{sql_in('report_year', hit_years)} AND {sql_in('report_id', ids)}"
         facts: dict[str, list[Fact]] = {}
-        for f in self.read_located(
-            "facts", _FACT_COLUMNS, where, ["report_year", "report_id"]
-        ).to_pylist():
+        for f in self.select("facts", _FACT_COLUMNS, where).to_pylist():
             value = f["value"]
             facts.setdefault(f["report_id"], []).append(
                 Fact(
@@ -365,17 +378,11 @@ class Curated:
             return
         ids = {r.report_id for r in revalidated}
         years = sorted({r.report_year for r in revalidated})
-        predicate = (
-            f"report_year IN ({', '.join(map(str, years))}) AND report_id IN ({quote_sql(ids)})"
-        )
+        predicate = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
         rules = pa.concat_tables([r.rule_results for r in revalidated])
         self.replace("rule_results", rules, predicate)
-        where = pc.field("report_year").isin(years) & pc.field("report_id").isin(sorted(ids))
-        located = self.read_located(
-            "reports",
-            list(self.table("reports").schema().to_arrow().names),
-            where,
-            ["report_year", "report_id"],
+        located = self.select(
+            "reports", list(self.table("reports").schema().to_arrow().names), predicate
         )
         rows = located.to_pylist()
         by_id = {r.report_id: r for r in revalidated}

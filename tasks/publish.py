@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from govreports.contract.tables import OUTCOMES
-from tasks.delta import Curated, quote_sql
+from tasks.delta import Curated, sql_in
 from tasks.rows import Verdicted, clean_rows, fact_rows, report_rows, rule_result_rows
 
 if TYPE_CHECKING:
@@ -209,13 +209,11 @@ def _publish_once(
         # Partition and key: each commit reads and rewrites only the batch's years.
         batch_years = [years[r] for r in to_write]
         touched_years = {y for y in batch_years if y is not None} | curated.years_of(dropped)
-        predicate = f"report_id IN ({quote_sql(touched)})"
+        predicate = sql_in("report_id", touched)
         # A report without a year (never published: C1 quarantines it) would sit in the
         # null partition, which a year term would miss: then the whole table is matched.
         if touched_years and None not in batch_years:
-            predicate = (
-                f"report_year IN ({', '.join(map(str, sorted(touched_years)))}) AND " + predicate
-            )
+            predicate = f"{sql_in('report_year', touched_years)} AND {predicate}"
         for name, data in tables:
             curated.replace(name, data, predicate)
         written |= set(to_write)
@@ -263,7 +261,7 @@ def _publish_once(
     if outcome_rows:
         data = pa.Table.from_pylist(outcome_rows, schema=OUTCOMES)
         keys = {str(r["key"]) for r in outcome_rows}
-        curated.replace("outcomes", data, f"key IN ({quote_sql(keys)})", refresh=False)
+        curated.replace("outcomes", data, sql_in("key", keys), refresh=False)
     # A key that was quarantined before and now published: its old record no longer applies.
     for it in items:
         prior = known.get(it.ref.key)
