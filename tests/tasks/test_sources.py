@@ -163,3 +163,25 @@ def test_poll_cursor_is_durable(settings: Settings) -> None:
     restarted = PollSource(store, "raw/", "state/cursor.json")
 
     assert sorted(a.ref.key for a in restarted.receive(0)) == ["raw/a.txt", "raw/b.txt"]
+
+
+def test_poll_pace_backs_off_while_listings_find_nothing_new(settings: Settings) -> None:
+    """While the pipeline works through a burst, relisting a big prefix finds nothing: the
+    source asks for longer pauses (up to QUIET_DUTY x a listing), and goes back to LIST_DUTY
+    as soon as a listing returns a version the last one did not."""
+    store = S3ObjectStore.from_settings(settings)
+    store.put("raw/a.txt", b"a")
+    source = PollSource(store, "raw/", "state/cursor.json")
+    duties = []
+    for _ in range(4):
+        source.receive(0)  # raw/a.txt is pending (not acked): returned every time
+        duties.append(source.duty)
+    store.put("raw/b.txt", b"b")
+    source.receive(0)
+    duties.append(source.duty)
+    store.put("raw/a.txt", b"a, corrected")  # a new version of a listed key is new too
+    source.receive(0)
+    source.receive(0)
+    duties.append(source.duty)
+    assert duties == [4.0, 8.0, 16.0, 19.0, 4.0, 8.0]
+    assert source.pace > 0
