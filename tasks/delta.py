@@ -12,7 +12,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from govreports.contract.tables import TABLES
 from tasks.rows import clean_rows
@@ -155,30 +154,29 @@ class Curated:
         self,
         table: str,
         columns: list[str] | None = None,
-        where: pc.Expression | None = None,
         *,
         filters: list[Any] | None = None,
     ) -> pa.Table:
-        """Rows of ``table`` (all, or those matching ``where``), only ``columns``.
+        """Rows of ``table`` (all, or those matching ``filters``), only ``columns``.
 
         ``columns``: only these (absent ones, from an older schema, are left out).
-        ``where`` (a pyarrow expression) or ``filters`` (DNF tuples) is pushed down:
-        partition terms select the partitions' files, the rest is checked against Parquet
-        statistics before row groups are read.
+        ``filters`` (DNF tuples) are pushed down: partition terms select the partitions'
+        files, the rest is checked against Parquet statistics before row groups are read.
+        A batch's few rows in big partitions are read with ``select`` instead.
         """
         dt = self.table(table)
         if columns is not None:
             have = set(dt.schema().to_arrow().names)
             columns = [c for c in columns if c in have]
+        where = None
         if filters is not None:
             from pyarrow.parquet import filters_to_expression
 
-            expr = filters_to_expression(filters)
-            where = expr if where is None else where & expr
+            where = filters_to_expression(filters)
         return dt.to_pyarrow_dataset().to_table(columns=columns, filter=where)
 
-    def select(self, table: str, columns: list[str], where: str) -> pa.Table:
-        """``columns`` of the rows of ``table`` matching the SQL predicate ``where``.
+    def select(self, table: str, columns: list[str] | None, where: str) -> pa.Table:
+        """``columns`` (None: all) of the rows of ``table`` matching the SQL predicate ``where``.
 
         For a batch's few rows in big partitions (the cross-year read, the ledger, the
         existing-report check). DataFusion (delta-rs's ``QueryBuilder``) prunes partitions
@@ -191,7 +189,7 @@ class Curated:
 
         dt = self.table(table)
         schema = pa.schema(dt.schema().to_arrow())
-        columns = [c for c in columns if c in schema.names]
+        columns = schema.names if columns is None else [c for c in columns if c in schema.names]
         listed = ", ".join(f'"{c}"' for c in columns)
         query = QueryBuilder().register(table, dt)
         # Not injectable: columns are the schema's names, ``where`` is built by ``sql_in``,
@@ -381,9 +379,7 @@ class Curated:
         predicate = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
         rules = pa.concat_tables([r.rule_results for r in revalidated])
         self.replace("rule_results", rules, predicate)
-        located = self.select(
-            "reports", list(self.table("reports").schema().to_arrow().names), predicate
-        )
+        located = self.select("reports", None, predicate)
         rows = located.to_pylist()
         by_id = {r.report_id: r for r in revalidated}
         for row in rows:

@@ -46,7 +46,7 @@ from expectations.rules.cross_year import CROSS_YEAR_RULES
 from govreports.contract.models import Report
 from govreports.contract.reasons import critical_reason
 from tasks.batch import Quarantined
-from tasks.delta import Curated
+from tasks.delta import Curated, sql_in
 from tasks.rows import Revalidated, Verdicted
 
 if TYPE_CHECKING:
@@ -494,7 +494,6 @@ def _revalidate_later(
     text are whole, its other metadata is not); its other rule results stay as stored.
     """
     import pandas as pd
-    import pyarrow.compute as pc
 
     from govreports.contract.tables import RULE_RESULTS
     from tasks.rows import rule_result_rows
@@ -510,8 +509,8 @@ def _revalidate_later(
     fresh = result.rule_results[result.rule_results["rule_id"].isin(CROSS_YEAR_RULES)]
     ids = sorted(r.report_id for r in rebuilt)
     years = sorted({int(y) for _, y in later})
-    where = pc.field("report_year").isin(years) & pc.field("report_id").isin(ids)
-    stored = curated.read("rule_results", None, where).to_pandas()
+    where = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
+    stored = curated.select("rule_results", None, where).to_pandas()
     kept = stored[~stored["rule_id"].isin(CROSS_YEAR_RULES)]
     out: list[Revalidated] = []
     for (_, year), (report, row) in sorted(later.items()):
