@@ -4,6 +4,7 @@ dispatcher (the server itself is used by every S3 test through ``start_s3``)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -80,7 +81,8 @@ def _listed(app: Any, query: str) -> tuple[dict[str, Any], str | None]:
         pytest.param("prefix=raw/&max-keys=2&encoding-type=url", id="pages-url-encoded"),
         pytest.param("prefix=raw/&start-after=raw/b", id="start-after"),
         pytest.param(
-            "prefix=curated/facts/_delta_log/&start-after=curated/facts/_delta_log/00000000000000000000.json",
+            "prefix=curated/facts/_delta_log/"
+            "&start-after=curated/facts/_delta_log/00000000000000000000.json",
             id="log-offset",
         ),
         pytest.param("prefix=nothing/", id="empty"),
@@ -112,9 +114,8 @@ def test_fast_listing_answers_as_moto_does(query: str) -> None:
         for name, app in (("fast", fast), ("moto", moto_app)):
             token: str | None = None
             while True:
-                page, token = _listed(
-                    app, query + (f"&continuation-token={token}" if token else "")
-                )
+                more = f"&continuation-token={quote(token)}" if token else ""  # as clients send it
+                page, token = _listed(app, query + more)
                 pages[name].append(page)
                 if token is None:
                     break
