@@ -145,6 +145,8 @@ def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
         for stage, seconds in (run.get("seconds") or {}).items():
             stages[stage] = stages.get(stage, 0.0) + float(seconds)
     commits = [int(r.get("commits", 0)) for r in runs]
+    attempts = [int(r.get("commit_attempts", 1)) for r in runs]
+    compacted = sum(int(r.get("compacted_files", 0)) for r in runs)
     objects = [
         int(r.get("published", 0)) + int(r.get("quarantined", 0)) + int(r.get("skipped", 0))
         for r in runs
@@ -153,7 +155,9 @@ def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
     return (
         f"runs {len(runs)} (objects per run median {statistics.median(objects):.0f}, "
         f"max {max(objects)}); commits per run median {statistics.median(commits):.0f}, "
-        f"max {max(commits)}, total {sum(commits)}\nstage seconds summed over runs: {split}"
+        f"max {max(commits)}, total {sum(commits)}; publishes redone after a conflict "
+        f"{sum(attempts) - len(attempts)}; small files compacted by publishes {compacted}\n"
+        f"stage seconds summed over runs: {split}"
     )
 
 

@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     # longer in the table stay readable (time travel, slow readers) before vacuum deletes them.
     maintenance_target_file_mb: int = Field(default=128, ge=1)
     maintenance_retention_hours: int = Field(default=168, ge=0)
+    # A publish compacts the year partitions it wrote to once one holds this many files
+    # smaller than the target (0: never; only the scheduled flow compacts). Each run adds a
+    # file per partition and table, and every later read and commit of that partition opens
+    # them all: during a 10,000-object burst the hourly flow comes too late
+    # (docs/adr/0017-bursts.md).
+    compact_min_files: int = Field(default=8, ge=0)
 
     # Severity policy: which rule ids quarantine, fail or only warn (report-formats.md §4).
     critical_rules: tuple[str, ...] = ("C1", "C2", "C3", "C4")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 _MAX_KEY_BYTES = 1024  # the S3 limit on an object key, UTF-8
-# What the cross-year rules need of an earlier report (not its full text columns' neighbours).
+# What the cross-year rules need of an earlier report, but its text (read for the hits only).
 _PREVIOUS_COLUMNS = [
     "report_id",
     "title",
@@ -37,7 +37,6 @@ _PREVIOUS_COLUMNS = [
     "province",
     "city",
     "county",
-    "text",
     "key",
     "quality_status",
 ]
@@ -79,6 +78,7 @@ class Curated:
         self._tables: dict[str, Any] = {}
         self.opens = 0  # tables opened by this Curated (each once; refreshed after)
         self.commits = 0
+        self.compactions = 0  # OPTIMIZE commits (no data change), apart from ``commits``
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Curated:
@@ -302,6 +302,46 @@ class Curated:
             dt.delete(predicate)
         self.commits += 1
 
+    def compact(self, name: str, years: Iterable[int] = ()) -> int:
+        """Bin-pack the small files of ``name``'s year partitions among ``years`` that hold
+        ``compact_min_files`` or more of them (a table without partitions: as one); one commit.
+
+        What keeps a burst's reads and commits from growing run after run: each run adds a
+        file per partition and table, and every later scan of the partition opens them all
+        (docs/adr/0017-bursts.md). Returns the files removed (0: nothing was due). A
+        compaction changes no rows (Delta ``OPTIMIZE``, no data change); a concurrent
+        writer's conflicting commit raises ``CommitFailedError`` like any commit.
+        """
+        threshold = self.settings.compact_min_files
+        if threshold <= 0:
+            return 0
+        target = self.settings.maintenance_target_file_mb * 2**20
+        dt = self.table(name)
+        files = pa.table(dt.get_add_actions(flatten=True))
+        sizes = files["size_bytes"].to_pylist()
+        column = "partition.report_year"
+        if "report_year" not in TABLES[name].partition_by:
+            if sum(size < target for size in sizes) < threshold:
+                return 0
+            filters = None
+        else:
+            wanted = set(years)
+            small: dict[int, int] = {}
+            for year, size in zip(files[column].to_pylist(), sizes, strict=True):
+                if year in wanted and size < target:
+                    small[year] = small.get(year, 0) + 1
+            due = sorted(str(y) for y, n in small.items() if n >= threshold)
+            if not due:
+                return 0
+            filters = [("report_year", "in", due)]
+        # One partition at a time: it runs inside a pipeline worker, beside the other stages,
+        # whose memory budget it shares (the scheduled flow uses every core).
+        metrics = dt.optimize.compact(
+            partition_filters=filters, target_size=target, max_concurrent_tasks=1
+        )
+        self.compactions += 1
+        return int(metrics.get("numFilesRemoved", 0))
+
     def previous_reports(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Report]:
         """Earlier published reports of the given (agency, year) pairs, for the cross-year rules."""
         return {pair: report for pair, (report, _) in self.reports_at(pairs).items()}
@@ -322,6 +362,8 @@ class Curated:
         agencies = sorted({a for a, _ in wanted})
         years = sorted({y for _, y in wanted})
         # Partition (year) and agency pushed down: only the batch's neighbouring years are read.
+        # The light columns first: the text column is most of the table's bytes, and a batch
+        # often has no neighbour on record (then it is never read).
         where = f"{sql_in('report_year', years)} AND {sql_in('agency', agencies)}"
         reports = self.select("reports", _PREVIOUS_COLUMNS, where).to_pylist()
         hits = {
@@ -334,6 +376,8 @@ class Curated:
         ids = sorted({r["report_id"] for r in hits.values()})
         hit_years = sorted({r["report_year"] for r in hits.values()})
         where = f"{sql_in('report_year', hit_years)} AND {sql_in('report_id', ids)}"
+        texts = self.select("reports", ["report_id", "text"], where)
+        text_of = dict(zip(texts["report_id"].to_pylist(), texts["text"].to_pylist(), strict=True))
         facts: dict[str, list[Fact]] = {}
         for f in self.select("facts", _FACT_COLUMNS, where).to_pylist():
             value = f["value"]
@@ -361,7 +405,7 @@ class Curated:
                     format=r["format"],
                     region=Region(r["province"], r["city"], r["county"]),
                     facts=facts.get(r["report_id"], []),
-                    text=r["text"] or "",
+                    text=text_of.get(r["report_id"]) or "",
                 ),
                 r,
             )

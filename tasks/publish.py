@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The tables every publish adds files to (reviews grows by maintainers' decisions only).
+COMPACTED = ("facts", "rule_results", "reports", "clean", "outcomes")
+
 
 @dataclass(slots=True)
 class PublishResult:
@@ -51,6 +54,7 @@ class PublishResult:
     commits: int = 0  # Delta commits this publish made (the successful attempt)
     seconds: float = 0.0
     table_versions: dict[str, int] = field(default_factory=dict)
+    compacted: dict[str, int] = field(default_factory=dict)  # small files removed, by table
     # The rows this publish committed, by table (the quality site builds the batch's pages
     # from them instead of reading them back).
     written: dict[str, pa.Table] = field(default_factory=dict)
@@ -81,6 +85,7 @@ class Published:
             "skipped": len(self.skipped),
             "commit_attempts": self.result.attempts,
             "commits": self.result.commits,
+            "compacted_files": sum(self.result.compacted.values()),
             "revalidated": [r.summary() for r in self.revalidated],
             "seconds": self.timings.seconds,
         }
@@ -97,13 +102,19 @@ def publish(
     )
     # After the batch is in (its earlier years are what the new verdicts compare with).
     curated.apply_revalidation(validated.revalidated)
+    years = {it.report.report_year for it in validated.items if it.report.report_year}
+    result.compacted = compact_written(
+        curated, years | {r.report_year for r in validated.revalidated}
+    )
     validated.timings.add("publish", start)
     log.info(
-        "publish: %d published, %d quarantined, %d superseded in %d commit attempt(s), %.2f s",
+        "publish: %d published, %d quarantined, %d superseded in %d commit attempt(s), "
+        "%d small files compacted, %.2f s",
         len(result.published),
         len(result.quarantined),
         len(result.superseded),
         result.attempts,
+        sum(result.compacted.values()),
         validated.timings.seconds["publish"],
     )
     return Published(
@@ -118,6 +129,27 @@ def publish(
         validated.revalidated,
         validated.gx_results,
     )
+
+
+def compact_written(curated: Curated, years: set[int]) -> dict[str, int]:
+    """Compact the tables' partitions this publish wrote to, where small files piled up.
+
+    After the ledger commit, so the batch is done whatever happens here. Best effort: a
+    compaction that loses a race with another run's commit, or fails at all, leaves the
+    files as they were for a later run or the scheduled maintenance flow, and the run goes on.
+    Returns the small files removed, by table.
+    """
+    from deltalake.exceptions import CommitFailedError
+
+    removed: dict[str, int] = {}
+    for name in COMPACTED:
+        try:
+            removed[name] = curated.compact(name, years)
+        except CommitFailedError as exc:
+            log.info("compaction of %s left to a later run: %s", name, exc)
+        except Exception:  # an optimisation: it must not fail a batch already committed
+            log.warning("compaction of %s failed; left to a later run", name, exc_info=True)
+    return {name: n for name, n in removed.items() if n}
 
 
 def publish_batch(

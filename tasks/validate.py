@@ -162,15 +162,25 @@ def _last_year(report: Report, history: History) -> Report | None:
     return found if found is not None and found.report_id != report.report_id else None
 
 
-def _latest_before(report: Report, history: History) -> Report | None:
+def _by_agency(history: History) -> dict[str, list[tuple[int, Report]]]:
+    """Each agency's (year, report) in ``history``, latest year first (``_latest_before``)."""
+    out: dict[str, list[tuple[int, Report]]] = {}
+    for (agency, year), r in sorted(history.items(), key=lambda kv: -kv[0][1]):
+        out.setdefault(agency, []).append((year, r))
+    return out
+
+
+def _latest_before(
+    report: Report, by_agency: Mapping[str, Sequence[tuple[int, Report]]]
+) -> Report | None:
+    """The agency's latest other report of an earlier year. Indexed by agency: a scan of the
+    whole history per report made a 1,000-report batch cost a million comparisons."""
     if not report.agency or report.report_year is None:
         return None
-    years = [
-        y
-        for (agency, y), r in history.items()
-        if agency == report.agency and y < report.report_year and r.report_id != report.report_id
-    ]
-    return history[(report.agency, max(years))] if years else None
+    for year, r in by_agency.get(report.agency, ()):
+        if year < report.report_year and r.report_id != report.report_id:
+            return r
+    return None
 
 
 def _critical_instances(reports: Sequence[Report]) -> pd.DataFrame:
@@ -228,7 +238,8 @@ def _comparison_instances(
     prev = facts_suite.facts_frame(
         [dataclasses.replace(p, report_id=r.report_id) for r, p in pairs if p is not None]
     )
-    latest = {r.report_id: p for r in reports if (p := _latest_before(r, history)) is not None}
+    by_agency = _by_agency(history)
+    latest = {r.report_id: p for r in reports if (p := _latest_before(r, by_agency)) is not None}
     batch = rule_families.RuleBatch(reports, facts, prev, latest)
     frame = rule_frame(rule_families.rows(batch))
     frame["passed"] = run_rule_frame("rules", frame, rule_families.RULES).to_numpy(dtype=bool)

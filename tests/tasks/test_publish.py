@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from govreports.contract.models import Fact, Region, Report
-from tasks.batch import Quarantined
+from tasks.batch import Quarantined, Timings
 from tasks.delta import Curated
-from tasks.publish import publish_batch
+from tasks.publish import COMPACTED, Published, publish, publish_batch
 from tasks.rows import Verdicted
 from tasks.store import ObjectRef, S3ObjectStore
+from tasks.validate import Validated
 
 if TYPE_CHECKING:
     from govreports.settings import Settings
@@ -215,3 +216,73 @@ def test_a_facts_table_from_before_the_source_column_gains_it(settings: Settings
 
     by_id = {(r["report_id"], r["source"]) for r in rows(curated, "facts")}
     assert by_id == {("old", None), (scanned.report_id, "ocr")}
+
+
+def _stage_publish(settings: Settings, n: int) -> list[Published]:
+    """``n`` runs of the publish stage, one report of 2024 each (a file per run and table)."""
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    return [
+        publish(
+            settings,
+            Validated(
+                [item(report(f"报告{i}"), f"raw/{i}.txt", f"e{i}")],
+                [],
+                None,
+                [],
+                Timings(),
+                curated,
+            ),
+            f"run-{i}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_publish_stage_compacts_what_piled_up_in_its_partitions(settings: Settings) -> None:
+    settings = settings.model_copy(update={"compact_min_files": 3})
+    runs = _stage_publish(settings, 4)
+    # The third run found three files in 2024's partition of facts, reports and clean, and
+    # three in the ledger (no rule results: these items come without any, so no file).
+    assert [p.result.compacted for p in runs] == [
+        {},
+        {},
+        {"facts": 3, "reports": 3, "clean": 3, "outcomes": 3},
+        {},
+    ]
+    assert runs[2].summary()["compacted_files"] == 12
+    curated = runs[-1].curated
+    assert curated is not None
+    files = {t: len(curated.table(t).file_uris()) for t in COMPACTED}
+    assert files == {"facts": 2, "rule_results": 0, "reports": 2, "clean": 2, "outcomes": 2}
+    assert len(rows(curated, "reports")) == 4
+    assert len(rows(curated, "outcomes")) == 4
+
+
+def test_a_compaction_that_fails_leaves_the_committed_batch_alone(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A conflict with another run's commit (or any failure) is the next run's to retry: the
+    batch is already in the ledger, so the publish must not fail and be redone for it."""
+    from deltalake.exceptions import CommitFailedError
+
+    failures = iter([CommitFailedError("a concurrent commit"), OSError("storage went away")])
+
+    def failing(self: Curated, name: str, years: object = ()) -> int:
+        raise next(failures, RuntimeError("unexpected third call"))
+
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    curated.ensure_tables()
+    monkeypatch.setattr(Curated, "compact", failing)
+    monkeypatch.setattr("tasks.publish.COMPACTED", ("facts", "reports"))
+    with caplog.at_level("INFO", logger="tasks.publish"):
+        published = publish(
+            settings,
+            Validated([item(report("报告"), "raw/a.txt", "e1")], [], None, [], Timings(), curated),
+            "run-1",
+        )
+    assert published.result.published == ["raw/a.txt"]
+    assert published.result.compacted == {}
+    assert "compaction of facts left to a later run" in caplog.text
+    assert "compaction of reports failed" in caplog.text
+    assert rows(curated, "outcomes")[0]["outcome"] == "published"

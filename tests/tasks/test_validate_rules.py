@@ -616,3 +616,24 @@ def test_quarantine_reason_is_a_sentence(batch: tuple[ValidationResult, dict[str
     result, case_report = batch
     verdict = result.verdicts[case_report["C3-violated-no-numbers"]]
     assert verdict.reasons == ("C3: no readable table or headline numbers",)
+
+
+def test_r16_compares_with_the_agency_s_latest_earlier_report_across_a_gap() -> None:
+    from tasks.validate import _by_agency, _history, _latest_before
+
+    mine = report_2021("a-2024", agency="甲局", year=2024)
+    history = _history(
+        [mine, report_2021("b-2023", agency="乙局", year=2023)],
+        {
+            ("甲局", 2020): report_2021("a-2020", agency="甲局", year=2020),
+            ("甲局", 2022): report_2021("a-2022", agency="甲局", year=2022),
+            ("甲局", 2025): report_2021("a-2025", agency="甲局", year=2025),
+        },
+    )
+    by_agency = _by_agency(history)
+    found = _latest_before(mine, by_agency)
+    assert found is not None and found.report_id == "a-2022"  # not 2020, not the later 2025
+    # The same report under an earlier year is not its own predecessor.
+    same = dataclasses.replace(mine, report_year=2023)
+    assert _latest_before(same, _by_agency({("甲局", 2022): same})) is None
+    assert _latest_before(report_2021("c", agency="丙局", year=2024), by_agency) is None
