@@ -428,6 +428,8 @@ def validate(
     reports = [r for _, r in parsed_reports]
     if previous is None:
         previous = curated.previous_reports(previous_pairs(reports))
+    # Read before taking the lock: another run's validation need not wait for these reads.
+    later = _read_later(curated, reports)
     # GX is not thread-safe: one batch at a time per process; the other stages overlap.
     with GX_LOCK:
         verdicts, rule_results, broken, gx_results = _validate_all(
@@ -438,7 +440,7 @@ def validate(
             for r in reports
             if r.report_id not in broken and verdicts[r.report_id].status != "quarantine"
         ]
-        revalidated = _revalidate_later(settings, curated, published, previous)
+        revalidated = _revalidate_later(settings, later, published, previous)
     items: list[Verdicted] = []
     for ref, report in parsed_reports:
         if report.report_id in broken:
@@ -491,9 +493,30 @@ def validate(
     )
 
 
+@dataclass(frozen=True)
+class _Later:
+    """Published reports of the year after one of a batch's, and their stored rule results."""
+
+    found: dict[tuple[str, int], tuple[Report, dict[str, Any]]]
+    rule_results: pd.DataFrame
+
+
+def _read_later(curated: Curated, reports: Sequence[Report]) -> _Later:
+    """What re-validation may need, read for every report of the batch (a superset: which
+    reports get published is known only after validation)."""
+    wanted = {(r.agency, r.report_year + 1) for r in reports if r.agency and r.report_year}
+    found = curated.reports_at(wanted)
+    if not found:
+        return _Later({}, pd.DataFrame())
+    ids = sorted(report.report_id for report, _ in found.values())
+    years = sorted({int(y) for _, y in found})
+    where = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
+    return _Later(found, curated.select("rule_results", None, where).to_pandas())
+
+
 def _revalidate_later(
     settings: Settings,
-    curated: Curated,
+    later: _Later,
     reports: Sequence[Report],
     previous: Mapping[tuple[str, int], Report],
 ) -> list[Revalidated]:
@@ -503,43 +526,37 @@ def _revalidate_later(
     Y+1's cross-year rules (CROSS_YEAR_RULES) are recomputed against Y. Only those rules
     are taken from the recomputation (the report is rebuilt from the tables: its facts and
     text are whole, its other metadata is not); its other rule results stay as stored.
+    ``later`` was read before validation (``_read_later``), for the whole batch; the
+    published ``reports`` pick theirs from it.
     """
-    import pandas as pd
-
     from govreports.contract.tables import RULE_RESULTS
     from tasks.rows import rule_result_rows
 
     batch = {(r.agency, r.report_year): r for r in reports if r.agency and r.report_year}
     wanted = {(a, y + 1) for a, y in batch} - set(batch)
-    later = curated.reports_at(wanted)
-    if not later:
+    mine = {pair: hit for pair, hit in later.found.items() if pair in wanted}
+    if not mine:
         return []
     history = {**previous, **batch}
-    rebuilt = [report for report, _ in later.values()]
+    rebuilt = [report for report, _ in mine.values()]
     result = validate_batch(rebuilt, history, policy=SeverityPolicy.from_settings(settings))
     fresh = result.rule_results[result.rule_results["rule_id"].isin(CROSS_YEAR_RULES)]
-    ids = sorted(r.report_id for r in rebuilt)
-    years = sorted({int(y) for _, y in later})
-    where = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
-    stored = curated.select("rule_results", None, where).to_pandas()
-    kept = stored[~stored["rule_id"].isin(CROSS_YEAR_RULES)]
+    stored = later.rule_results
+    kept = stored[~stored["rule_id"].isin(CROSS_YEAR_RULES)].drop(columns=["report_year"])
+    kept_of = dict(tuple(kept.groupby("report_id", sort=False)))
+    fresh_of = dict(tuple(fresh.groupby("report_id", sort=False)))
     out: list[Revalidated] = []
-    for (_, year), (report, row) in sorted(later.items()):
+    for (_, year), (report, row) in sorted(mine.items()):
         rid = report.report_id
-        mine = pd.concat(
-            [
-                kept[kept["report_id"] == rid].drop(columns=["report_year"]),
-                fresh[fresh["report_id"] == rid],
-            ],
-            ignore_index=True,
-        )
-        verdict = verdict_of(rid, mine)
+        parts = [f for f in (kept_of.get(rid), fresh_of.get(rid)) if f is not None]
+        rules = pd.concat(parts, ignore_index=True) if parts else fresh.iloc[0:0]
+        verdict = verdict_of(rid, rules)
         # A published report stays published: a cross-year rule made critical by policy
         # fails it (quarantine is for objects that never became reports).
         after = "fail" if verdict.status == "quarantine" else verdict.status
         before = str(row.get("quality_status"))
         table = (
-            rule_result_rows(mine, {rid: year}) if not mine.empty else RULE_RESULTS.empty_table()
+            rule_result_rows(rules, {rid: year}) if not rules.empty else RULE_RESULTS.empty_table()
         )
         out.append(
             Revalidated(
