@@ -133,8 +133,7 @@ def parse_only(files: list[Path]) -> float:
 
 def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
     time.sleep(5)  # the last run's quality report is written after its outcomes
-    # Each run's own summary: runs.json is read, extended and written back by every run, so
-    # two runs finishing together can lose one's entry.
+    # Each run's own summary: complete even when runs.json keeps only the latest 500 runs.
     prefix = f"{pipe.settings.quality_prefix}runs/"
     keys = [r.key for r in pipe.store.list(prefix) if r.key.endswith("/summary.json")]
     runs = [pipe.store.get_json(k) for k in keys]

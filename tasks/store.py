@@ -65,6 +65,11 @@ class ObjectStore(Protocol):
 
     def put_json(self, key: str, payload: Any) -> ObjectRef: ...
 
+    def put_json_if(self, key: str, payload: Any, etag: str | None) -> bool:
+        """Write only if ``key`` is still at ``etag`` (``None``: only if there is no ``key``);
+        False, nothing written, when another writer got there first (a compare-and-swap)."""
+        ...
+
     def get_json(self, key: str) -> Any | None: ...
 
     def delete(self, key: str) -> None: ...
@@ -167,6 +172,43 @@ class S3ObjectStore:
 
     def put_json(self, key: str, payload: Any) -> ObjectRef:
         return self.put(key, _json_bytes(payload), "application/json")
+
+    def put_json_if(self, key: str, payload: Any, etag: str | None) -> bool:
+        from botocore.exceptions import ClientError
+
+        # S3's conditional writes (If-Match / If-None-Match: *), as AWS, MinIO and moto have them.
+        body = _json_bytes(payload)
+        try:
+            if etag:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType="application/json",
+                    IfMatch=f'"{etag}"',
+                )
+            else:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType="application/json",
+                    IfNoneMatch="*",
+                )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            # 412: the object moved on; 409: a concurrent conditional write is in flight;
+            # NoSuchKey: it was deleted since (If-Match on a missing key).
+            if code in (
+                "PreconditionFailed",
+                "412",
+                "ConditionalRequestConflict",
+                "409",
+                "NoSuchKey",
+            ):
+                return False
+            raise
+        return True
 
     def get_json(self, key: str) -> Any | None:
         got = self.read(key, max_bytes=_JSON_LIMIT)
@@ -379,6 +421,13 @@ class MemoryObjectStore:
 
     def put_json(self, key: str, payload: Any) -> ObjectRef:
         return self.put(key, _json_bytes(payload), "application/json")
+
+    def put_json_if(self, key: str, payload: Any, etag: str | None) -> bool:
+        current = self.objects.get(key)
+        if (current[0].etag if current else None) != etag:
+            return False
+        self.put_json(key, payload)
+        return True
 
     def get_json(self, key: str) -> Any | None:
         got = self.read(key, max_bytes=_JSON_LIMIT)

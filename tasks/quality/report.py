@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
 from tasks.delta import Curated
@@ -11,6 +15,9 @@ if TYPE_CHECKING:
 
     from govreports.settings import Settings
     from tasks.publish import Published
+    from tasks.store import ObjectStore
+
+log = logging.getLogger(__name__)
 
 
 def quality_report(settings: Settings, published: Published, run_id: str) -> str | None:
@@ -46,13 +53,8 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
         **published.summary(),
     }
     prefix = settings.quality_prefix
-    trend_key = f"{prefix}runs.json"
-    trend: list[dict[str, Any]] = (
-        list(curated.store.get_json(trend_key) or []) if curated.store.head(trend_key) else []
-    )
-    trend = [*trend, summary][-500:]
     curated.store.put_json(f"{prefix}runs/{run_id}/summary.json", summary)
-    curated.store.put_json(trend_key, trend)
+    trend = append_run(curated.store, f"{prefix}runs.json", summary)
     rules = published.rule_results
     gx_results = getattr(published, "gx_results", {})
     if settings.data_docs and rules is not None and not rules.empty and gx_results:
@@ -69,6 +71,33 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
         written=getattr(published.result, "written", None),
     )
     return raw_link(settings, prefix + run_page(run_id))
+
+
+TREND_RUNS = 500  # the run summaries runs.json keeps, newest last
+_TREND_ATTEMPTS = 20
+
+
+def append_run(store: ObjectStore, key: str, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add the run's summary to the trend at ``key``; return the trend as written.
+
+    Runs finish together (a burst, several workers): a plain read-extend-write lost one
+    run's entry whenever another run wrote in between. The write is conditional on the
+    version read (S3's If-Match / If-None-Match), and redone on the newer version if
+    another run got there first.
+    """
+    for attempt in range(_TREND_ATTEMPTS):
+        got = store.read(key, max_bytes=_TREND_BYTES)
+        if got.data is None and got.ref.etag:
+            raise ValueError(f"{key}: {got.error}")  # too large to be ours: never overwrite it
+        trend = [*(json.loads(got.data) if got.data else []), summary][-TREND_RUNS:]
+        if store.put_json_if(key, trend, got.ref.etag or None):
+            return trend
+        time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))  # noqa: S311 - jitter, not secrets
+    log.warning("%s: %d runs kept writing it; this run's entry is left out", key, _TREND_ATTEMPTS)
+    return trend
+
+
+_TREND_BYTES = 16 * 2**20
 
 
 def _upload_data_docs(curated: Curated, prefix: str, gx_results: Mapping[str, Any]) -> None:

@@ -65,6 +65,19 @@ def test_json_round_trip(store: ObjectStore) -> None:
     assert store.get_json("quality/missing.json") is None
 
 
+def test_a_conditional_write_lands_only_on_the_version_read(store: ObjectStore) -> None:
+    assert store.put_json_if("quality/runs.json", [1], None)  # absent: created
+    assert not store.put_json_if("quality/runs.json", [2], None)  # no longer absent
+    first = store.head("quality/runs.json")
+    assert first is not None
+    assert store.put_json_if("quality/runs.json", [1, 2], first.etag)
+    assert not store.put_json_if("quality/runs.json", [1, 3], first.etag)  # another wrote since
+    assert store.get_json("quality/runs.json") == [1, 2]
+    store.delete("quality/runs.json")
+    assert not store.put_json_if("quality/runs.json", [9], first.etag)  # deleted since
+    assert store.get_json("quality/runs.json") is None
+
+
 @pytest.mark.parametrize(
     "value",
     ["2026-12-05T05:18:03.000Z", "Sat, 05 Dec 2026 05:18:03 GMT", "2026-12-05T05:18:03+00:00"],
