@@ -151,6 +151,11 @@ class Settings(BaseSettings):
             opts["AWS_SECRET_ACCESS_KEY"] = self.aws_secret_access_key.get_secret_value()
         return opts
 
+    @property
+    def compaction_target_bytes(self) -> int:
+        """The file size compaction packs small files up to (scheduled flow and publishes)."""
+        return self.maintenance_target_file_mb * 2**20
+
     def table_uri(self, table: str) -> str:
         return f"s3://{self.bucket}/{self.curated_prefix}{table}"
 

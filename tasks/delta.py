@@ -315,11 +315,10 @@ class Curated:
         threshold = self.settings.compact_min_files
         if threshold <= 0:
             return 0
-        target = self.settings.maintenance_target_file_mb * 2**20
+        target = self.settings.compaction_target_bytes
         dt = self.table(name)
         files = pa.table(dt.get_add_actions(flatten=True))
         sizes = files["size_bytes"].to_pylist()
-        column = "partition.report_year"
         if "report_year" not in TABLES[name].partition_by:
             if sum(size < target for size in sizes) < threshold:
                 return 0
@@ -327,7 +326,7 @@ class Curated:
         else:
             wanted = set(years)
             small: dict[int, int] = {}
-            for year, size in zip(files[column].to_pylist(), sizes, strict=True):
+            for year, size in zip(files["partition.report_year"].to_pylist(), sizes, strict=True):
                 if year in wanted and size < target:
                     small[year] = small.get(year, 0) + 1
             due = sorted(str(y) for y, n in small.items() if n >= threshold)

@@ -66,7 +66,7 @@ def maintain_table(
     dt = DeltaTable(settings.table_uri(table), storage_options=delta_storage_options(settings))
     version_before = dt.version()
     files_before = len(dt.file_uris())
-    metrics = dt.optimize.compact(target_size=settings.maintenance_target_file_mb * 1024 * 1024)
+    metrics = dt.optimize.compact(target_size=settings.compaction_target_bytes)
     removed = int(metrics.get("numFilesRemoved", 0))
     added = int(metrics.get("numFilesAdded", 0))
     dt.create_checkpoint()

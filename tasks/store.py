@@ -81,6 +81,12 @@ UNCHANGED = "unchanged: the current version is the one already known"
 _JSON_LIMIT = 64 * 1024 * 1024
 
 
+# What a conditional write answers when another writer got there first.
+_LOST_RACE = frozenset(
+    {"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey"}
+)
+
+
 def _json_bytes(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, indent=2, default=str).encode()
 
@@ -177,35 +183,19 @@ class S3ObjectStore:
         from botocore.exceptions import ClientError
 
         # S3's conditional writes (If-Match / If-None-Match: *), as AWS, MinIO and moto have them.
-        body = _json_bytes(payload)
+        condition: dict[str, Any] = {"IfMatch": f'"{etag}"'} if etag else {"IfNoneMatch": "*"}
         try:
-            if etag:
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=key,
-                    Body=body,
-                    ContentType="application/json",
-                    IfMatch=f'"{etag}"',
-                )
-            else:
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=key,
-                    Body=body,
-                    ContentType="application/json",
-                    IfNoneMatch="*",
-                )
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=_json_bytes(payload),
+                ContentType="application/json",
+                **condition,
+            )
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
             # 412: the object moved on; 409: a concurrent conditional write is in flight;
             # NoSuchKey: it was deleted since (If-Match on a missing key).
-            if code in (
-                "PreconditionFailed",
-                "412",
-                "ConditionalRequestConflict",
-                "409",
-                "NoSuchKey",
-            ):
+            if exc.response.get("Error", {}).get("Code", "") in _LOST_RACE:
                 return False
             raise
         return True

@@ -75,6 +75,7 @@ def write_quality_report(settings: Settings, curated: Curated, published: Any, r
 
 TREND_RUNS = 500  # the run summaries runs.json keeps, newest last
 _TREND_ATTEMPTS = 20
+_TREND_BYTES = 16 * 2**20  # larger than any trend of TREND_RUNS summaries: not ours
 
 
 def append_run(store: ObjectStore, key: str, summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,9 +96,6 @@ def append_run(store: ObjectStore, key: str, summary: dict[str, Any]) -> list[di
         time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))  # noqa: S311 - jitter, not secrets
     log.warning("%s: %d runs kept writing it; this run's entry is left out", key, _TREND_ATTEMPTS)
     return trend
-
-
-_TREND_BYTES = 16 * 2**20
 
 
 def _upload_data_docs(curated: Curated, prefix: str, gx_results: Mapping[str, Any]) -> None:
