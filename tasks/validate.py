@@ -426,10 +426,14 @@ def validate(
         reviews = curated.reviews()
     parsed_reports, decisions = _apply_reviews(reviews, parsed.reports, quarantined)
     reports = [r for _, r in parsed_reports]
+    # The earlier years (cross-year rules) and the later ones (re-validation) in one read of
+    # the neighbouring years, before taking the lock: another run's validation need not wait.
+    after = {(r.agency, r.report_year + 1) for r in reports if r.agency and r.report_year}
+    before = previous_pairs(reports) if previous is None else set()
+    found = curated.reports_at(after | before)
     if previous is None:
-        previous = curated.previous_reports(previous_pairs(reports))
-    # Read before taking the lock: another run's validation need not wait for these reads.
-    later = _read_later(curated, reports)
+        previous = {pair: found[pair][0] for pair in before if pair in found}
+    later = _read_later(curated, {pair: hit for pair, hit in found.items() if pair in after})
     # GX is not thread-safe: one batch at a time per process; the other stages overlap.
     with GX_LOCK:
         verdicts, rule_results, broken, gx_results = _validate_all(
@@ -501,11 +505,12 @@ class _Later:
     rule_results: pd.DataFrame
 
 
-def _read_later(curated: Curated, reports: Sequence[Report]) -> _Later:
-    """What re-validation may need, read for every report of the batch (a superset: which
-    reports get published is known only after validation)."""
-    wanted = {(r.agency, r.report_year + 1) for r in reports if r.agency and r.report_year}
-    found = curated.reports_at(wanted)
+def _read_later(
+    curated: Curated, found: dict[tuple[str, int], tuple[Report, dict[str, Any]]]
+) -> _Later:
+    """What re-validation may need: the published year after each of the batch's reports
+    (``found``, a superset: which reports get published is known only after validation) and
+    their stored rule results."""
     if not found:
         return _Later({}, pd.DataFrame())
     ids = sorted(report.report_id for report, _ in found.values())
