@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from govreports.contract.tables import TABLES
-from tasks.rows import clean_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from govreports.contract.models import Report
     from govreports.settings import Settings
     from tasks.reviews import Review
-    from tasks.rows import Revalidated
     from tasks.store import ObjectStore
 
 
@@ -409,30 +407,6 @@ class Curated:
                 r,
             )
         return out
-
-    def apply_revalidation(self, revalidated: Sequence[Revalidated]) -> None:
-        """Write re-validated verdicts: rule_results, then reports (their status columns), clean.
-
-        Only the batch's later years are touched (partition + id predicates); facts stay.
-        """
-        if not revalidated:
-            return
-        ids = {r.report_id for r in revalidated}
-        years = sorted({r.report_year for r in revalidated})
-        predicate = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
-        rules = pa.concat_tables([r.rule_results for r in revalidated])
-        self.replace("rule_results", rules, predicate)
-        located = self.select("reports", None, predicate)
-        rows = located.to_pylist()
-        by_id = {r.report_id: r for r in revalidated}
-        for row in rows:
-            new = by_id[row["report_id"]]
-            row["quality_status"] = new.after
-            row["failed_rules"] = list(new.failed_rules)
-            row["warned_rules"] = list(new.warned_rules)
-        updated = pa.Table.from_pylist(rows, schema=located.schema)
-        self.replace("reports", updated, predicate)
-        self.replace("clean", clean_rows(updated), predicate)
 
 
 def _curated_from_settings(settings: Settings) -> Curated:

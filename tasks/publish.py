@@ -12,6 +12,13 @@ key (``report_id`` / ``key``), so a redo never duplicates.
 Each commit replaces the batch's keys in one Delta transaction (overwrite with
 a predicate), so readers never see half of it. Concurrent publishers conflict
 at commit time; the whole publish is then retried against the new table state.
+
+Later years re-validated because this batch brought their earlier year
+(``Revalidated``) ride in the same ``rule_results``, ``reports`` and ``clean``
+commits as the batch: their new verdicts become visible with the report that
+changed them, and a run makes five data commits whatever it re-validates (each
+commit of a year partition scans every file of it for the ids it replaces:
+docs/adr/0017-bursts.md).
 """
 
 from __future__ import annotations
@@ -98,10 +105,14 @@ def publish(
     start = time.perf_counter()
     curated = validated.curated or Curated.from_settings(settings)
     result = publish_batch(
-        curated, validated.items, validated.quarantined, validated.rule_results, run_id, force=force
+        curated,
+        validated.items,
+        validated.quarantined,
+        validated.rule_results,
+        run_id,
+        force=force,
+        revalidated=validated.revalidated,
     )
-    # After the batch is in (its earlier years are what the new verdicts compare with).
-    curated.apply_revalidation(validated.revalidated)
     years = {it.report.report_year for it in validated.items if it.report.report_year}
     result.compacted = compact_written(
         curated, years | {r.report_year for r in validated.revalidated}
@@ -160,10 +171,13 @@ def publish_batch(
     run_id: str,
     *,
     force: bool = False,
+    revalidated: Sequence[Revalidated] = (),
 ) -> PublishResult:
     """Commit one batch; on a commit conflict the whole batch is retried on the new state.
 
-    ``force``: rewrite reports already on record (a re-validation, e.g. after a review)."""
+    ``force``: rewrite reports already on record (a re-validation, e.g. after a review).
+    ``revalidated``: later years on record whose cross-year verdicts the batch changed;
+    their new verdicts are written in the batch's own commits."""
     from deltalake.exceptions import CommitFailedError
 
     start = time.perf_counter()
@@ -175,7 +189,14 @@ def publish_batch(
         commits = curated.commits
         try:
             result = _publish_once(
-                curated, items, quarantined, rule_results, run_id, written=written, force=force
+                curated,
+                items,
+                quarantined,
+                rule_results,
+                run_id,
+                written=written,
+                force=force,
+                revalidated=revalidated,
             )
         except (CommitFailedError, LedgerMovedError):
             if attempt == curated.settings.commit_retries:
@@ -199,6 +220,7 @@ def _publish_once(
     *,
     written: set[str],
     force: bool = False,
+    revalidated: Sequence[Revalidated] = (),
 ) -> PublishResult:
     result = PublishResult()
     batch_keys = {it.ref.key for it in items} | {q.ref.key for q in quarantined}
@@ -237,18 +259,17 @@ def _publish_once(
         ("reports", report_rows(list(to_write.values()), curated.settings.bucket, run_id)),
     ]
     tables.append(("clean", clean_rows(tables[-1][1])))
-    if touched:
-        # Partition and key: each commit reads and rewrites only the batch's years.
+    # A later year the batch itself rewrites or drops is not re-validated on top of that.
+    later = {r.report_id: r for r in revalidated if r.report_id not in touched}
+    if touched or later:
         batch_years = [years[r] for r in to_write]
         touched_years = {y for y in batch_years if y is not None} | curated.years_of(dropped)
-        predicate = sql_in("report_id", touched)
         # A report without a year (never published: C1 quarantines it) would sit in the
         # null partition, which a year term would miss: then the whole table is matched.
-        if touched_years and None not in batch_years:
-            predicate = f"{sql_in('report_year', touched_years)} AND {predicate}"
-        for name, data in tables:
-            curated.replace(name, data, predicate)
+        _commit_rows(curated, tables, touched, touched_years, later, whole=None in batch_years)
         written |= set(to_write)
+        # The batch's own rows (the quality site builds its pages from them); the later
+        # reports' pages are read back, their facts were not rewritten.
         result.written = dict(tables)
 
     now = datetime.now(UTC)
@@ -302,6 +323,66 @@ def _publish_once(
     result.published = sorted({it.ref.key for it in items})
     result.quarantined = sorted({q.ref.key for q in quarantined})
     return result
+
+
+def _commit_rows(
+    curated: Curated,
+    tables: list[tuple[str, pa.Table]],
+    touched: set[str],
+    touched_years: set[int],
+    later: dict[str, Revalidated],
+    *,
+    whole: bool,
+) -> None:
+    """One commit per table: the batch's rows replace its ``touched`` ids (their year
+    partitions only, unless ``whole``), and the re-validated ``later`` reports still on
+    record take their new verdicts in the same ``rule_results``/``reports``/``clean`` commits."""
+    updated = _revalidated_rows(curated, later)
+    found = set(updated["report_id"].to_pylist())
+    extra: dict[str, pa.Table] = {}
+    if found:
+        # Rule results only of the later reports still on record (another run may have
+        # dropped one since validation read it): no rows without their report.
+        rules = [later[rid].rule_results for rid in sorted(found)]
+        extra["rule_results"] = pa.concat_tables(rules, promote_options="default")
+        extra["reports"] = updated
+        extra["clean"] = clean_rows(updated)
+    later_years = {later[rid].report_year for rid in found}
+    both = _by_id(touched | found, touched_years | later_years, whole=whole)
+    for name, data in tables:
+        if name in extra:
+            rows = pa.concat_tables([data, extra[name]], promote_options="default")
+            curated.replace(name, rows, both)
+        elif touched:
+            curated.replace(name, data, _by_id(touched, touched_years, whole=whole))
+
+
+def _by_id(ids: set[str], years: set[int], *, whole: bool) -> str:
+    """The commit predicate of ``ids``: their year partitions only, unless ``whole``."""
+    predicate = sql_in("report_id", ids)
+    if years and not whole:
+        predicate = f"{sql_in('report_year', years)} AND {predicate}"
+    return predicate
+
+
+def _revalidated_rows(curated: Curated, later: dict[str, Revalidated]) -> pa.Table:
+    """The ``reports`` rows of the re-validated later years, with their new verdicts.
+
+    Read at publish time (the rows as they are now); a report no longer on record is left
+    out."""
+    from govreports.contract.tables import REPORTS
+
+    if not later:
+        return REPORTS.empty_table()
+    years = {r.report_year for r in later.values()}
+    located = curated.select("reports", None, _by_id(set(later), years, whole=False))
+    rows = located.to_pylist()
+    for row in rows:
+        new = later[row["report_id"]]
+        row["quality_status"] = new.after
+        row["failed_rules"] = list(new.failed_rules)
+        row["warned_rules"] = list(new.warned_rules)
+    return pa.Table.from_pylist(rows, schema=located.schema)
 
 
 class LedgerMovedError(Exception):

@@ -107,6 +107,10 @@ def test_same_verdicts_whatever_the_upload_order(fresh: Any) -> None:
     assert _final(reversed_) == expected
     [changed] = late.summary()["revalidated"]
     assert (changed["report_year"], changed["before"], changed["after"]) == (2022, "pass", "warn")
+    # The new verdict rides in the batch's own commits: five, as for a run that re-validates
+    # nothing (it used to take three more).
+    assert late.curated is not None and first.curated is not None
+    assert late.curated.commits == first.curated.commits == 5
     assert "R8" in changed["warned_rules"]
     # The run's page in the quality site says so.
     from tasks.quality.site import run_page
@@ -122,3 +126,27 @@ def test_a_batch_without_later_years_revalidates_nothing(fresh: Any) -> None:
     done = _run(fresh(), [earlier], "only")
     assert done.revalidated == []
     assert done.summary()["revalidated"] == []
+
+
+def test_a_later_year_gone_before_publish_leaves_no_rule_results_behind(fresh: Any) -> None:
+    """Another run dropped the later report between this batch's validation and its publish:
+    its re-validated rule results are not written (no rows without their report)."""
+    earlier, later = _reports()
+    settings = fresh()
+    _run(settings, [later], "first")
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+    now = datetime.now(UTC)
+    parsed = parse_stage.Parsed(
+        [(ObjectRef("raw/2021.txt", "e", 100, now), earlier)], [], [], batch.Timings(), curated
+    )
+    validated = validate_stage.validate(settings, parsed)
+    assert [r.report_id for r in validated.revalidated] == [later.report_id]
+    gone = f"report_id = '{later.report_id}'"
+    for name in ("facts", "rule_results", "reports", "clean"):
+        curated.table(name).delete(gone)
+
+    publish_stage.publish(settings, validated, "second")
+
+    final = _final(settings)
+    assert set(final["reports"]) == {2021}
+    assert {year for year, *_ in final["rules"]} == {2021}
