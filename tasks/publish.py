@@ -1,13 +1,16 @@
 """Publish a validated batch: Delta commits for the curated tables, quarantine records.
 
-Order of commits, and why: ``facts`` and ``rule_results`` first, then
-``reports`` (and ``clean``, its pass/warn subset), then ``outcomes``.
-``reports`` is what consumers enter by, so a report becomes visible only once
-its facts are in; ``outcomes`` is the ledger
-the audit reads, so an object counts as done only once everything else is
-committed. A crash anywhere in between leaves the object without an outcome,
-and the next run (or reconcile) redoes the batch; every write replaces rows by
-key (``report_id`` / ``key``), so a redo never duplicates.
+Order of commits, and why: ``facts`` and ``rule_results`` first, then ``clean``
+(the pass/warn subset of ``reports``), then ``reports``, then ``outcomes``.
+``reports`` and ``clean`` are what consumers enter by, so a report becomes
+visible only once its facts are in; ``reports`` comes last of the data because
+a redo skips a report ``reports`` already holds, so everything else must be in
+by then (``clean`` after it was once left without the report for good by a
+crash between the two); ``outcomes`` is the ledger the audit reads, so an
+object counts as done only once everything else is committed. A crash anywhere
+in between leaves the object without an outcome, and the next run (or
+reconcile) redoes the batch; every write replaces rows by key (``report_id`` /
+``key``), so a redo never duplicates.
 
 Each commit replaces the batch's keys in one Delta transaction (overwrite with
 a predicate), so readers never see half of it. Concurrent publishers conflict
@@ -253,12 +256,14 @@ def _publish_once(
     frame = None
     if rule_results is not None and not rule_results.empty:
         frame = rule_results[rule_results["report_id"].isin(list(to_write))]
+    report_table = report_rows(list(to_write.values()), curated.settings.bucket, run_id)
+    # In commit order (the module's docstring says why).
     tables: list[tuple[str, pa.Table]] = [
         ("facts", fact_rows(reports)),
         ("rule_results", rule_result_rows(frame, years)),
-        ("reports", report_rows(list(to_write.values()), curated.settings.bucket, run_id)),
+        ("clean", clean_rows(report_table)),
+        ("reports", report_table),
     ]
-    tables.append(("clean", clean_rows(tables[-1][1])))
     # A later year the batch itself rewrites or drops is not re-validated on top of that.
     later = {r.report_id: r for r in revalidated if r.report_id not in touched}
     if touched or later:

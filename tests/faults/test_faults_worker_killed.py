@@ -5,12 +5,15 @@ server) that reaches S3 through the chaos proxy. The proxy watches the requests;
 commit of a chosen table it SIGKILLs the worker and drops that request, so the kill falls
 exactly between two commits of publish, with no hook in the pipeline's code:
 
-- ``before-reports``: ``facts`` and ``rule_results`` are committed, ``reports`` is not;
+- ``before-clean``: ``facts`` and ``rule_results`` are committed, ``clean`` and ``reports``
+  are not;
+- ``before-reports``: ``facts``, ``rule_results`` and ``clean`` are committed, ``reports`` is not
+  (the last data commit: a redo skips a report ``reports`` already holds);
 - ``before-outcomes``: everything but the ``outcomes`` ledger is committed.
 
 Then: every report visible in ``reports`` has all of its facts (consumers enter by
 ``reports``), no object counts as done, and ``reconcile`` completes the batch without
-duplicating a row.
+duplicating a row or leaving ``clean`` short of a report.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def facts_per_report(curated: Curated) -> dict[str, int]:
     return dict(Counter(facts))
 
 
-@pytest.mark.parametrize("table", ["reports", "outcomes"], ids=lambda t: f"before-{t}")
+@pytest.mark.parametrize("table", ["clean", "reports", "outcomes"], ids=lambda t: f"before-{t}")
 def test_worker_killed_between_commits(
     table: str,
     chaos_proxy: ChaosProxy,
@@ -119,7 +122,7 @@ def test_worker_killed_between_commits(
     assert len(crashed.missing) == len(keys)
     visible = curated.read("reports", columns=["report_id"])["report_id"].to_pylist()
     at_crash = facts_per_report(curated)
-    if table == "reports":
+    if table in ("clean", "reports"):
         assert visible == []  # facts may be there already; nobody enters by them
     else:
         assert len(visible) == len(GOOD)

@@ -171,7 +171,8 @@ def check_invariant(curated: object) -> dict[str, int]:
     """The promise: every raw object has an outcome at its current etag, nothing twice.
 
     Also: no report row without its facts' report, no facts left behind by a replaced report,
-    one outcome row per key, one report row per report_id.
+    one outcome row per key, one report row per report_id, and ``clean`` exactly the reports
+    it should hold.
     """
     from collections import Counter
 
@@ -193,6 +194,12 @@ def check_invariant(curated: object) -> dict[str, int]:
     assert {f["report_id"] for f in facts} <= set(ids), "facts of a report that is not published"
     published = {curated.outcomes()[k]["report_id"] for k in result.published}
     assert published == set(ids), "reports and the outcomes ledger disagree"
+    from tasks.rows import clean_rows
+
+    clean = Counter(curated.read("clean", columns=["report_id"])["report_id"].to_pylist())
+    assert not [i for i, n in clean.items() if n > 1], "duplicate clean rows"
+    holds = set(clean_rows(curated.read("reports"))["report_id"].to_pylist())
+    assert set(clean) == holds, "clean is not the pass/warn/accepted subset of reports"
     return {
         "objects": result.objects,
         "published": len(result.published),
