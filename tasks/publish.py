@@ -65,6 +65,7 @@ class PublishResult:
     seconds: float = 0.0
     table_versions: dict[str, int] = field(default_factory=dict)
     compacted: dict[str, int] = field(default_factory=dict)  # small files removed, by table
+    revalidated: list[str] = field(default_factory=list)  # later reports' new verdicts written
     # The rows this publish committed, by table (the quality site builds the batch's pages
     # from them instead of reading them back).
     written: dict[str, pa.Table] = field(default_factory=dict)
@@ -116,10 +117,10 @@ def publish(
         force=force,
         revalidated=validated.revalidated,
     )
+    # The re-validations written (not those of an earlier year that turned out superseded).
+    revalidated = [r for r in validated.revalidated if r.report_id in set(result.revalidated)]
     years = {it.report.report_year for it in validated.items if it.report.report_year}
-    result.compacted = compact_written(
-        curated, years | {r.report_year for r in validated.revalidated}
-    )
+    result.compacted = compact_written(curated, years | {r.report_year for r in revalidated})
     validated.timings.add("publish", start)
     log.info(
         "publish: %d published, %d quarantined, %d superseded in %d commit attempt(s), "
@@ -140,7 +141,7 @@ def publish(
         validated.timings,
         datetime.now(UTC),
         curated,
-        validated.revalidated,
+        revalidated,
         validated.gx_results,
     )
 
@@ -264,14 +265,22 @@ def _publish_once(
         ("clean", clean_rows(report_table)),
         ("reports", report_table),
     ]
-    # A later year the batch itself rewrites or drops is not re-validated on top of that.
-    later = {r.report_id: r for r in revalidated if r.report_id not in touched}
+    # A later year is re-validated only against an earlier year this publish keeps (not one
+    # found superseded above), and not when the batch itself rewrites or drops it.
+    arrived = {(it.report.agency, it.report.report_year) for it in items}
+    later = {
+        r.report_id: r
+        for r in revalidated
+        if r.report_id not in touched and (r.agency, r.report_year - 1) in arrived
+    }
     if touched or later:
         batch_years = [years[r] for r in to_write]
         touched_years = {y for y in batch_years if y is not None} | curated.years_of(dropped)
         # A report without a year (never published: C1 quarantines it) would sit in the
         # null partition, which a year term would miss: then the whole table is matched.
-        _commit_rows(curated, tables, touched, touched_years, later, whole=None in batch_years)
+        result.revalidated = _commit_rows(
+            curated, tables, touched, touched_years, later, whole=None in batch_years
+        )
         written |= set(to_write)
         # The batch's own rows (the quality site builds its pages from them); the later
         # reports' pages are read back, their facts were not rewritten.
@@ -338,10 +347,11 @@ def _commit_rows(
     later: dict[str, Revalidated],
     *,
     whole: bool,
-) -> None:
+) -> list[str]:
     """One commit per table: the batch's rows replace its ``touched`` ids (their year
     partitions only, unless ``whole``), and the re-validated ``later`` reports still on
-    record take their new verdicts in the same ``rule_results``/``reports``/``clean`` commits."""
+    record take their new verdicts in the same ``rule_results``/``reports``/``clean`` commits.
+    Returns the later reports written."""
     updated = _revalidated_rows(curated, later)
     found = set(updated["report_id"].to_pylist())
     extra: dict[str, pa.Table] = {}
@@ -360,6 +370,7 @@ def _commit_rows(
             curated.replace(name, rows, both)
         elif touched:
             curated.replace(name, data, _by_id(touched, touched_years, whole=whole))
+    return sorted(found)
 
 
 def _by_id(ids: set[str], years: set[int], *, whole: bool) -> str:

@@ -100,6 +100,7 @@ class Revalidated:
 
     report_id: str
     report_year: int
+    agency: str
     key: str
     before: str
     after: str

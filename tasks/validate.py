@@ -551,7 +551,7 @@ def _revalidate_later(
     kept_of = dict(tuple(kept.groupby("report_id", sort=False)))
     fresh_of = dict(tuple(fresh.groupby("report_id", sort=False)))
     out: list[Revalidated] = []
-    for (_, year), (report, row) in sorted(mine.items()):
+    for (agency, year), (report, row) in sorted(mine.items()):
         rid = report.report_id
         parts = [f for f in (kept_of.get(rid), fresh_of.get(rid)) if f is not None]
         rules = pd.concat(parts, ignore_index=True) if parts else fresh.iloc[0:0]
@@ -567,6 +567,7 @@ def _revalidate_later(
             Revalidated(
                 rid,
                 year,
+                agency,
                 str(row.get("key")),
                 before,
                 after,

@@ -150,3 +150,36 @@ def test_a_later_year_gone_before_publish_leaves_no_rule_results_behind(fresh: A
     final = _final(settings)
     assert set(final["reports"]) == {2021}
     assert {year for year, *_ in final["rules"]} == {2021}
+
+
+def test_an_earlier_year_found_superseded_at_publish_revalidates_nothing(fresh: Any) -> None:
+    """The earlier year arrives late as an older version of a key already on record: publish
+    drops it as superseded, and the later year keeps the verdict the newer version gave it."""
+    settings = fresh()
+    _, later = _reports()
+    _run(settings, [later], "first")
+    newer = report_2021(
+        hashlib.sha256(b"y-1 newer").hexdigest(),
+        agency=AGENCY,
+        year=2021,
+        forward={"natural_person": 3},
+    )
+    older = report_2021(hashlib.sha256(b"y-1 older").hexdigest(), agency=AGENCY, year=2021)
+    t1 = datetime.now(UTC)
+    t0 = t1.replace(year=t1.year - 1)
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+
+    def run(report: Report, at: datetime, run_id: str) -> publish_stage.Published:
+        ref = ObjectRef("raw/2021.txt", report.report_id[:8], 100, at)
+        parsed = parse_stage.Parsed([(ref, report)], [], [], batch.Timings(), curated)
+        return publish_stage.publish(settings, validate_stage.validate(settings, parsed), run_id)
+
+    second = run(newer, t1, "second")
+    assert [r["after"] for r in second.summary()["revalidated"]] == ["warn"]
+    third = run(older, t0, "third")
+
+    assert third.result.superseded == ["raw/2021.txt"]
+    assert third.summary()["revalidated"] == []  # its validation re-checked 2022 against it
+    final = _final(settings)
+    assert final["reports"][2022][0] == "warn"
+    assert "R8" in final["reports"][2022][2]
