@@ -64,6 +64,16 @@ def sql_in(column: str, values: Iterable[str] | Iterable[int]) -> str:
     return f"{column} IN ({listed})"
 
 
+def reports_in(ids: Iterable[str], years: Iterable[int] = (), *, whole: bool = False) -> str:
+    """The predicate of the rows of reports ``ids``: in their ``years`` partitions only
+    (pruned before any file is opened), unless ``whole`` or no years are given."""
+    predicate = sql_in("report_id", ids)
+    years = set(years)
+    if years and not whole:
+        predicate = f"{sql_in('report_year', years)} AND {predicate}"
+    return predicate
+
+
 class Curated:
     """The curated zone: Delta tables plus quarantine records, on one S3 endpoint."""
 
@@ -257,9 +267,7 @@ class Curated:
         """Which of ``ids`` ``reports`` holds: only the batch's year partitions are read."""
         if not ids:
             return set()
-        where = sql_in("report_id", ids)
-        if years:
-            where = f"{sql_in('report_year', years)} AND {where}"
+        where = reports_in(ids, years)
         return set(self.select("reports", ["report_id"], where)["report_id"].to_pylist())
 
     def years_of(self, report_ids: set[str]) -> set[int]:
@@ -372,7 +380,7 @@ class Curated:
             return {}
         ids = sorted({r["report_id"] for r in hits.values()})
         hit_years = sorted({r["report_year"] for r in hits.values()})
-        where = f"{sql_in('report_year', hit_years)} AND {sql_in('report_id', ids)}"
+        where = reports_in(ids, hit_years)
         texts = self.select("reports", ["report_id", "text"], where)
         text_of = dict(zip(texts["report_id"].to_pylist(), texts["text"].to_pylist(), strict=True))
         facts: dict[str, list[Fact]] = {}

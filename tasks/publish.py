@@ -5,8 +5,7 @@ Order of commits, and why: ``facts`` and ``rule_results`` first, then ``clean``
 ``reports`` and ``clean`` are what consumers enter by, so a report becomes
 visible only once its facts are in; ``reports`` comes last of the data because
 a redo skips a report ``reports`` already holds, so everything else must be in
-by then (``clean`` after it was once left without the report for good by a
-crash between the two); ``outcomes`` is the ledger the audit reads, so an
+by then (docs/adr/0002); ``outcomes`` is the ledger the audit reads, so an
 object counts as done only once everything else is committed. A crash anywhere
 in between leaves the object without an outcome, and the next run (or
 reconcile) redoes the batch; every write replaces rows by key (``report_id`` /
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from govreports.contract.tables import OUTCOMES
-from tasks.delta import Curated, sql_in
+from tasks.delta import Curated, reports_in, sql_in
 from tasks.rows import Verdicted, clean_rows, fact_rows, report_rows, rule_result_rows
 
 if TYPE_CHECKING:
@@ -118,7 +117,8 @@ def publish(
         revalidated=validated.revalidated,
     )
     # The re-validations written (not those of an earlier year that turned out superseded).
-    revalidated = [r for r in validated.revalidated if r.report_id in set(result.revalidated)]
+    written = set(result.revalidated)
+    revalidated = [r for r in validated.revalidated if r.report_id in written]
     years = {it.report.report_year for it in validated.items if it.report.report_year}
     result.compacted = compact_written(curated, years | {r.report_year for r in revalidated})
     validated.timings.add("publish", start)
@@ -363,22 +363,14 @@ def _commit_rows(
         extra["reports"] = updated
         extra["clean"] = clean_rows(updated)
     later_years = {later[rid].report_year for rid in found}
-    both = _by_id(touched | found, touched_years | later_years, whole=whole)
+    both = reports_in(touched | found, touched_years | later_years, whole=whole)
     for name, data in tables:
         if name in extra:
             rows = pa.concat_tables([data, extra[name]], promote_options="default")
             curated.replace(name, rows, both)
         elif touched:
-            curated.replace(name, data, _by_id(touched, touched_years, whole=whole))
+            curated.replace(name, data, reports_in(touched, touched_years, whole=whole))
     return sorted(found)
-
-
-def _by_id(ids: set[str], years: set[int], *, whole: bool) -> str:
-    """The commit predicate of ``ids``: their year partitions only, unless ``whole``."""
-    predicate = sql_in("report_id", ids)
-    if years and not whole:
-        predicate = f"{sql_in('report_year', years)} AND {predicate}"
-    return predicate
 
 
 def _revalidated_rows(curated: Curated, later: dict[str, Revalidated]) -> pa.Table:
@@ -391,7 +383,7 @@ def _revalidated_rows(curated: Curated, later: dict[str, Revalidated]) -> pa.Tab
     if not later:
         return REPORTS.empty_table()
     years = {r.report_year for r in later.values()}
-    located = curated.select("reports", None, _by_id(set(later), years, whole=False))
+    located = curated.select("reports", None, reports_in(later, years))
     rows = located.to_pylist()
     for row in rows:
         new = later[row["report_id"]]

@@ -46,7 +46,7 @@ from expectations.rules.cross_year import CROSS_YEAR_RULES
 from govreports.contract.models import Report
 from govreports.contract.reasons import critical_reason
 from tasks.batch import Quarantined
-from tasks.delta import Curated, sql_in
+from tasks.delta import Curated, reports_in
 from tasks.rows import Revalidated, Verdicted
 
 if TYPE_CHECKING:
@@ -515,8 +515,7 @@ def _read_later(
         return _Later({}, pd.DataFrame())
     ids = sorted(report.report_id for report, _ in found.values())
     years = sorted({int(y) for _, y in found})
-    where = f"{sql_in('report_year', years)} AND {sql_in('report_id', ids)}"
-    return _Later(found, curated.select("rule_results", None, where).to_pandas())
+    return _Later(found, curated.select("rule_results", None, reports_in(ids, years)).to_pandas())
 
 
 def _revalidate_later(
