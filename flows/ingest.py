@@ -29,6 +29,7 @@ from tasks import parse as parse_stage
 from tasks import publish as publish_stage
 from tasks import validate as validate_stage
 from tasks.delta import Curated
+from tasks.memory import ALLOCATOR_ENV, release_freed_memory
 from tasks.quality import report as quality_stage
 
 T = TypeVar("T")
@@ -121,7 +122,8 @@ def local_cluster_kwargs(settings: Settings) -> dict[str, Any]:
         "dashboard_address": "127.0.0.1:0",
         # A worker is one core's worth: OCR on all cores in each of them (onnxruntime's
         # default) would have the workers share every core, so a second worker added little.
-        "env": {"GOVREPORTS_OCR_THREADS": str(settings.ocr_threads or 1)},
+        # Long-lived too: the task worker's allocator settings (tasks/memory.py).
+        "env": {**ALLOCATOR_ENV, "GOVREPORTS_OCR_THREADS": str(settings.ocr_threads or 1)},
     }
 
 
@@ -275,5 +277,9 @@ def announce(published: publish_stage.Published, quality_url: str | None) -> Non
 )
 def ingest_batch(keys: list[str], idempotency_key: str) -> dict[str, Any]:
     """``ingest(keys)`` as a background task run (``.delay``) for ``prefect.task_worker``."""
-    summary: dict[str, Any] = ingest(keys)
+    try:
+        summary: dict[str, Any] = ingest(keys)
+    finally:
+        # A task worker runs batch after batch: hand back what this one freed (tasks/memory.py).
+        release_freed_memory()
     return summary

@@ -114,8 +114,13 @@ class WarmWorker:
     def _execute(flow: Flow[..., Any], flow_run: Any) -> Any:
         from prefect.flow_engine import run_flow
 
+        from tasks.memory import release_freed_memory
+
         try:
             return run_flow(flow, flow_run=flow_run, return_type="state")
         except Exception:
             log.exception("flow run %s crashed", flow_run.id)
             return None
+        finally:
+            # This process runs batch after batch: hand back what this one freed.
+            release_freed_memory()

@@ -1,0 +1,74 @@
+"""Giving back the memory a batch freed, in long-lived processes that run batch after batch.
+
+A task worker runs one batch after another for days. Three allocators hold its native memory:
+glibc's (Python, NumPy, pandas), Arrow's pool (mimalloc by default) and delta-rs's jemalloc.
+Each keeps the pages a batch freed for the next allocation instead of returning them, so the
+worker's resident memory was its heaviest moment, plus fragmentation, for good: 1.32-1.47 GB
+at the peak of a 10,000-object burst, where a run's Python objects are ~120 MB
+(docs/adr/0017-bursts.md, "Memory").
+
+* :func:`configure_allocators`, called by the long-lived commands before Arrow or delta-rs
+  load: Arrow allocates through the system allocator (so one trim covers it) and delta-rs's
+  jemalloc returns freed pages at once, from its own background thread. Only defaults: a
+  value already in the environment wins.
+* :func:`release_freed_memory`, after each batch: ``malloc_trim(0)``, glibc's call that hands
+  every free page of every arena back to the system.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Read by the libraries as they load; set before they are imported.
+ALLOCATOR_ENV: dict[str, str] = {
+    # Arrow's pool on glibc malloc instead of its bundled mimalloc: freed buffers become free
+    # glibc pages, which release_freed_memory() returns.
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+    # delta-rs's jemalloc (tikv-jemallocator reads the _RJEM_ prefix): purge freed pages
+    # immediately, from jemalloc's own thread rather than on the next allocation.
+    "_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0",
+}
+
+
+def configure_allocators() -> list[str]:
+    """Set :data:`ALLOCATOR_ENV` defaults for this process and its children.
+
+    Returns the names that came too late: a library already imported keeps the allocator it
+    started with."""
+    for name, value in ALLOCATOR_ENV.items():
+        os.environ.setdefault(name, value)
+    return [name for name in ("pyarrow", "deltalake") if name in sys.modules]
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def release_freed_memory() -> bool:
+    """Return the pages glibc holds free to the system; False where that cannot be done.
+
+    Safe while other threads allocate (glibc locks each arena as it trims it)."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
