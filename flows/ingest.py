@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import ExitStack
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
@@ -29,7 +30,7 @@ from tasks import parse as parse_stage
 from tasks import publish as publish_stage
 from tasks import validate as validate_stage
 from tasks.delta import Curated
-from tasks.memory import ALLOCATOR_ENV, release_freed_memory
+from tasks.memory import ALLOCATOR_ENV, heavy_stage_slot, release_freed_memory
 from tasks.quality import report as quality_stage
 
 T = TypeVar("T")
@@ -188,32 +189,44 @@ def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
     settings = get_settings()
     stage = "fetch"
     start = time.perf_counter()
-    try:
-        if len(keys) >= settings.dask_min_objects:
-            # Large batch: the heavy stages fan out over Dask; publish below stays one set of
-            # commits per batch, from this process.
-            stage = "parse"
-            validated = fan_out.with_options(task_runner=dask_runner(settings, dask_address))(keys)
-        else:
-            fetched = fetch(keys)
-            stage = "parse"
-            parsed = parse(_opaque(fetched))
-            stage = "validate"
-            validated = validate(_opaque(parsed))
-        # Wall time of fetch + parse + validate, either way (the per-stage figures beside it
-        # are work summed over chunks on the Dask path).
-        validated.timings.add("fetch_parse_validate_wall", start)
-        stage = "publish"
-        published = publish(_opaque(validated), run_id)
-    except Exception as exc:
-        # Every object still gets an outcome: the parts that go through publish, the objects
-        # the batch fails on get an attempt recorded and, after enough runs, become poison.
-        recovered = recover(keys, stage, exc, run_id)
-        get_run_logger().warning("ingest failed in %s; recovered %s", stage, recovered.summary())
-        if recovered.failed:
-            raise  # redone by the next run or reconcile, with the attempt counted
-        return recovered.summary()
-    url = quality_report(_opaque(published), run_id)
+    # validate -> publish -> quality report hold the batch's frames and tables: at most
+    # heavy_stage_runs runs of this process in them at once, another one fetching and
+    # parsing meanwhile (tasks/memory.py).
+    heavy = heavy_stage_slot(settings.heavy_stage_runs)
+    with ExitStack() as held:
+        try:
+            if len(keys) >= settings.dask_min_objects:
+                # Large batch: the heavy stages fan out over Dask; publish below stays one set
+                # of commits per batch, from this process.
+                stage = "parse"
+                validated = fan_out.with_options(task_runner=dask_runner(settings, dask_address))(
+                    keys
+                )
+                held.enter_context(heavy)
+            else:
+                fetched = fetch(keys)
+                stage = "parse"
+                parsed = parse(_opaque(fetched))
+                stage = "validate"
+                held.enter_context(heavy)
+                validated = validate(_opaque(parsed))
+            # Wall time of fetch + parse + validate, either way (the per-stage figures beside
+            # it are work summed over chunks on the Dask path).
+            validated.timings.add("fetch_parse_validate_wall", start)
+            stage = "publish"
+            published = publish(_opaque(validated), run_id)
+        except Exception as exc:
+            # Every object still gets an outcome: the parts that go through publish, the
+            # objects the batch fails on get an attempt recorded and, after enough runs,
+            # become poison.
+            recovered = recover(keys, stage, exc, run_id)
+            get_run_logger().warning(
+                "ingest failed in %s; recovered %s", stage, recovered.summary()
+            )
+            if recovered.failed:
+                raise  # redone by the next run or reconcile, with the attempt counted
+            return recovered.summary()
+        url = quality_report(_opaque(published), run_id)
     announce(published, url)
     summary: dict[str, Any] = published.summary()
     get_run_logger().info("ingest %s", summary)

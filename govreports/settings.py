@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     ingest_via: Literal["task", "deployment"] = "task"
     # Background task runs one task worker process runs at once.
     task_worker_limit: int = Field(default=2, ge=1)
+    # Of the runs one process runs at once, those in validate -> publish -> quality report at
+    # once (flows/ingest.py): the stages holding a batch's frames and Arrow tables. Another
+    # run fetches and parses beside them. 1 keeps a task worker under 1 GB through a
+    # 10,000-object burst (docs/adr/0017-bursts.md, "Memory").
+    heavy_stage_runs: int = Field(default=1, ge=1)
 
     # Input limits: larger objects are quarantined without being read whole.
     max_object_bytes: int = Field(default=50 * 1024 * 1024, ge=1)

@@ -13,6 +13,10 @@ at the peak of a 10,000-object burst, where a run's Python objects are ~120 MB
   value already in the environment wins.
 * :func:`release_freed_memory`, after each batch: ``malloc_trim(0)``, glibc's call that hands
   every free page of every arena back to the system.
+* :func:`heavy_stage_slot`: a process runs several batches at once, but at most
+  ``heavy_stage_runs`` of them in the stages that hold a batch's frames and tables (validate,
+  publish, the quality report); the others fetch and parse meanwhile, mostly in the parse
+  children. Two runs validating and publishing together held both batches at once.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import ctypes.util
 import functools
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -72,3 +77,15 @@ def release_freed_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+def heavy_stage_slot(runs: int) -> threading.BoundedSemaphore:
+    """The process-wide gate letting ``runs`` batches at a time into the heavy stages
+    (``with heavy_stage_slot(settings.heavy_stage_runs): ...``); one per value, so every run
+    of the process asking with the same setting shares it."""
+    with _slots_lock:
+        return _slots.setdefault(runs, threading.BoundedSemaphore(runs))

@@ -142,3 +142,74 @@ def test_a_run_shows_the_pipelines_own_logs_and_stage_times(
     for stage in ("fetch", "parse", "validate", "publish"):
         assert f"| {stage} | " in markdown
     assert f"quality/runs/{run_id}/index.html" in markdown
+
+
+def test_heavy_stages_of_concurrent_runs_take_turns(
+    curated: Curated, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs of one process at once: with heavy_stage_runs = 1 (the default), one is in
+    validate -> publish -> quality report while the other waits (tasks/memory.py)."""
+    import threading
+    import time
+
+    from flows.ingest import ingest
+    from tasks import validate as validate_stage
+    from tasks.quality import report as quality_stage
+
+    assert curated.settings.heavy_stage_runs == 1
+    spans: dict[str, list[float]] = {}
+    real_validate, real_quality = validate_stage.validate, quality_stage.quality_report
+
+    def timed_validate(*args: object, **kwargs: object) -> object:
+        spans[threading.current_thread().name] = [time.monotonic()]
+        time.sleep(0.5)  # widen the window the other run could enter in
+        return real_validate(*args, **kwargs)  # type: ignore[arg-type]
+
+    def timed_quality(*args: object, **kwargs: object) -> object:
+        try:
+            return real_quality(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            spans[threading.current_thread().name].append(time.monotonic())
+
+    monkeypatch.setattr(validate_stage, "validate", timed_validate)
+    monkeypatch.setattr(quality_stage, "quality_report", timed_quality)
+    keys = [f"raw/{name}" for name in GOOD[:2]]
+    for key, name in zip(keys, GOOD[:2], strict=True):
+        upload(curated, key, (corpus_dir / "reports" / name).read_bytes())
+    # Each run in its own thread, the way a task worker runs two background task runs.
+    results: dict[str, dict[str, object]] = {}
+    runs = [
+        threading.Thread(target=lambda k=k: results.setdefault(k, ingest([k])), name=k)
+        for k in keys
+    ]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join(timeout=300)
+
+    assert all(results[k]["published"] == 1 for k in keys), results
+    first, second = sorted(spans.values())
+    # Each span is [entered validate, left the quality report]; the second began after.
+    assert len(first) == len(second) == 2, spans
+    assert first[1] <= second[0], spans
+
+
+def test_a_run_failing_in_a_heavy_stage_frees_its_slot(
+    curated: Curated, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.ingest import ingest
+    from tasks import validate as validate_stage
+    from tasks.memory import heavy_stage_slot
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("validation tool down")
+
+    monkeypatch.setattr(validate_stage, "validate", broken)
+    key = f"raw/{GOOD[0]}"
+    upload(curated, key, (corpus_dir / "reports" / GOOD[0]).read_bytes())
+    with pytest.raises(RuntimeError, match="validation tool down"):
+        ingest([key])
+
+    gate = heavy_stage_slot(curated.settings.heavy_stage_runs)
+    assert gate.acquire(blocking=False), "the failed run kept the heavy-stage slot"
+    gate.release()

@@ -104,3 +104,20 @@ def test_release_gives_freed_pages_back_to_the_system() -> None:
     assert isinstance(got["before"], float)
     assert isinstance(got["after"], float)
     assert got["before"] - got["after"] > 50, got
+
+
+def test_one_heavy_stage_slot_per_setting_shared_by_the_process() -> None:
+    import threading
+
+    gate = memory.heavy_stage_slot(1)
+    assert memory.heavy_stage_slot(1) is gate
+    assert memory.heavy_stage_slot(2) is not gate
+    entered = threading.Event()
+    with gate:
+        t = threading.Thread(target=lambda: (gate.acquire(), entered.set(), gate.release()))
+        t.start()
+        # The second run waits while the first holds the slot ...
+        assert not entered.wait(0.3)
+    # ... and goes in once it is released.
+    assert entered.wait(10)
+    t.join()
