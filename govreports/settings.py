@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     task_worker_limit: int = Field(default=2, ge=1)
     # Of the runs one process runs at once, those in validate -> publish -> quality report at
     # once (flows/ingest.py): the stages holding a batch's frames and Arrow tables. Another
-    # run fetches and parses beside them. 1 keeps a task worker under 1 GB through a
-    # 10,000-object burst (docs/adr/0017-bursts.md, "Memory").
+    # run fetches and parses beside them; the process's publishes no longer race each other
+    # (docs/adr/0017-bursts.md, "Memory": task worker 1.05-1.08 GB at 10,000, 1.11 with 2).
     heavy_stage_runs: int = Field(default=1, ge=1)
 
     # Input limits: larger objects are quarantined without being read whole.
