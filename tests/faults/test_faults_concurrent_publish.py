@@ -40,7 +40,11 @@ def test_two_runs_publish_at_once(
     machines: the runs publish from their own processes); the commit race is the same."""
     from flows.ingest import ingest
 
-    settings = settings_for(chaos_proxy.url)
+    # Two writers at once, as two task workers (or machines) are: within one process the
+    # heavy-stage gate (Settings.heavy_stage_runs, 1) would have the second run's publish
+    # wait for the first, and the commits would never race.
+    two_writers = {"GOVREPORTS_HEAVY_STAGE_RUNS": "2"}
+    settings = settings_for(chaos_proxy.url, **two_writers)
     with contextlib.ExitStack() as stack:
         if engine == "dask":
             from distributed import LocalCluster
@@ -61,6 +65,7 @@ def test_two_runs_publish_at_once(
                 GOVREPORTS_DASK_ADDRESS=cluster.scheduler_address,
                 GOVREPORTS_DASK_MIN_OBJECTS="1",
                 GOVREPORTS_DASK_CHUNK_OBJECTS="2",
+                **two_writers,
             )
         _race(settings, chaos_proxy, corpus_dir, ingest)
 
