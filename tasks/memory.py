@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import logging
 import os
 import sys
 import threading
@@ -31,6 +32,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 # Read by the libraries as they load; set before they are imported.
 ALLOCATOR_ENV: dict[str, str] = {
@@ -46,11 +49,14 @@ ALLOCATOR_ENV: dict[str, str] = {
 def configure_allocators() -> list[str]:
     """Set :data:`ALLOCATOR_ENV` defaults for this process and its children.
 
-    Returns the names that came too late: a library already imported keeps the allocator it
-    started with."""
+    Returns (and logs) the libraries it came too late for: one already imported keeps the
+    allocator it started with."""
     for name, value in ALLOCATOR_ENV.items():
         os.environ.setdefault(name, value)
-    return [name for name in ("pyarrow", "deltalake") if name in sys.modules]
+    late: list[str] = [name for name in ("pyarrow", "deltalake") if name in sys.modules]
+    if late:
+        log.warning("allocator settings too late for %s", late)
+    return late
 
 
 @functools.cache

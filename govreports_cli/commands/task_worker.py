@@ -30,15 +30,12 @@ def run(args: argparse.Namespace) -> int:
 
     from tasks.memory import configure_allocators
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Before Arrow and delta-rs load: they read their allocator settings once.
-    late = configure_allocators()
-
+    configure_allocators()
     from flows.task_worker import serve
     from govreports.settings import get_settings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if late:
-        logging.getLogger("govreports").warning("allocator settings too late for %s", late)
     settings = get_settings()
     # SIGTERM: Prefect's task worker stops itself gracefully; Ctrl-C is handled by the CLI.
     serve(settings, limit=args.limit or settings.task_worker_limit, ready_file=args.ready_file)

@@ -19,14 +19,12 @@ def run(args: argparse.Namespace) -> int:
 
     from tasks.memory import configure_allocators
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Before Arrow and delta-rs load: they read their allocator settings once.
-    late = configure_allocators()
+    configure_allocators()
     from flows.deployments import DEPLOYMENTS, load_flow
     from flows.worker import WarmWorker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if late:
-        logging.getLogger("govreports").warning("allocator settings too late for %s", late)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     worker = WarmWorker(
