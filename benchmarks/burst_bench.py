@@ -151,12 +151,22 @@ def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
         for r in runs
     ]
     split = ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
+    # Run by run, in the order they finished: a stage whose seconds climb run after run
+    # costs in proportion to the tables, not to the batch.
+    lines = []
+    for run, n in sorted(zip(runs, objects, strict=True), key=lambda rn: str(rn[0].get("at"))):
+        seconds = ", ".join(f"{k} {float(v):.1f}" for k, v in (run.get("seconds") or {}).items())
+        compacted = int(run.get("compacted_files", 0))
+        at = str(run.get("at"))[11:19]
+        lines.append(f"  {at} {n:5d} objects, compacted {compacted:3d}: {seconds}")
+    by_run = "\n".join(lines)
     return (
         f"runs {len(runs)} (objects per run median {statistics.median(objects):.0f}, "
         f"max {max(objects)}); commits per run median {statistics.median(commits):.0f}, "
         f"max {max(commits)}, total {sum(commits)}; publishes redone after a conflict "
         f"{sum(attempts) - len(attempts)}; small files compacted by publishes {compacted}\n"
-        f"stage seconds summed over runs: {split}"
+        f"stage seconds summed over runs: {split}\n"
+        f"by run, as they finished:\n{by_run}"
     )
 
 
