@@ -27,6 +27,7 @@ import html
 import json
 import math
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from tasks.delta import Curated
 
 STATUSES = ("pass", "warn", "fail", "quarantined")
+ENTRY_PAGES = ("site.json", "index.html")  # written after the pages they link to
+PUT_THREADS = 8  # the store's client keeps up to 32 connections (tasks/store.py)
 COLORS = {
     "pass": "#2e7d32",
     "warn": "#b26a00",
@@ -843,6 +846,7 @@ def load_site_data(
     import pyarrow.compute as pc
     from deltalake.exceptions import TableNotFoundError
 
+    from tasks.delta import reports_in
     from tasks.reviews import is_stale
 
     settings = curated.settings
@@ -878,10 +882,17 @@ def load_site_data(
     )
     fresh = set(written["reports"]["report_id"].to_pylist()) & set(ids) if written else set()
     rest = [i for i in ids if i not in fresh]
+    # The other pages' reports are read in their year partitions only: after a run, the
+    # later years it re-validated, a few partitions of tables that grow with every run.
+    year_of = {str(r["report_id"]): r["report_year"] for r in reports}
+    rest_years = {int(y) for i in rest if (y := year_of.get(i)) is not None}
+    rest_where = reports_in(rest, rest_years, whole=any(year_of.get(i) is None for i in rest))
 
-    def page_rows(name: str, columns: list[str], *equal: tuple[str, Any]) -> list[Any]:
+    def page_rows(name: str, columns: list[str], *equal: tuple[str, bool]) -> list[Any]:
         """Rows of the pages' reports: the run's own from the rows it wrote (the same rows
-        as reading them back), the others read with the ids pushed into the scan."""
+        as reading them back), the others read with the ids and years pushed into the scan
+        (``Curated.select``: a pyarrow dataset scan decoded the projected columns, the text
+        among them, of every file of the table first)."""
         found: list[Any] = []
         if fresh:
             assert written is not None
@@ -891,8 +902,8 @@ def load_site_data(
                 keep = pc.and_(keep, pc.fill_null(pc.equal(table[column], value), False))
             found += table.filter(keep).select(columns).to_pylist()
         if rest:
-            filters = [("report_id", "in", rest), *((c, "=", v) for c, v in equal)]
-            found += curated.read(name, columns=columns, filters=filters).to_pylist()
+            where = " AND ".join([rest_where, *(f"{c} = {str(v).upper()}" for c, v in equal)])
+            found += curated.select(name, columns, where).to_pylist()
         return found
 
     data.failed = page_rows("rule_results", RULE_COLUMNS, ("passed", False))
@@ -924,7 +935,17 @@ def write_site(
     ids = None if report_ids is None else list(report_ids)
     data = load_site_data(curated, page_ids=ids, runs=runs, written=written)
     pages = build_site(data, report_ids=ids, run_ids=run_ids)
-    for path, body in pages.items():
+
+    def put(path: str) -> None:
         kind = "application/json" if path.endswith(".json") else "text/html; charset=utf-8"
-        curated.store.put(settings.quality_prefix + path, body, kind)
+        curated.store.put(settings.quality_prefix + path, pages[path], kind)
+
+    # The report and run pages side by side: one after another, a run's hundred-odd PUTs
+    # were half the quality report's time, most of it waiting on the store. The overview and
+    # site.json go last, once every page they link to is there.
+    entry = [p for p in ENTRY_PAGES if p in pages]
+    with ThreadPoolExecutor(PUT_THREADS) as pool:
+        list(pool.map(put, [p for p in pages if p not in entry]))
+    for path in entry:
+        put(path)
     return pages

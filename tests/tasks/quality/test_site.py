@@ -10,17 +10,21 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tasks.quality.site import (
+    ENTRY_PAGES,
     SiteData,
     build_site,
     load_site_data,
     report_page,
     run_page,
     source_excerpt,
+    write_site,
 )
 from tests.support.site import BROKEN_KEY, FAILING_KEY, curated_zone
 
 if TYPE_CHECKING:
     from conftest import Dataset
+
+    from tasks.store import ObjectRef
 
 pytestmark = [pytest.mark.s3, pytest.mark.gx, pytest.mark.corpus]
 
@@ -95,6 +99,24 @@ def test_a_runs_pages_from_its_written_rows_equal_pages_from_the_tables(
     assert rows(from_rows.facts) == rows(read_back.facts)
     assert from_rows.texts == read_back.texts
     assert rows(from_rows.reports) == rows(read_back.reports)  # notes come with the texts
+
+
+def test_the_overview_is_written_after_the_pages_it_links_to(dataset: Dataset) -> None:
+    """Pages go up side by side; a reader who opens the overview finds every page it names."""
+    curated = curated_zone(dataset.settings)
+    real_put = curated.store.put
+    order: list[str] = []
+
+    def put(key: str, data: bytes, content_type: str = "application/octet-stream") -> ObjectRef:
+        ref = real_put(key, data, content_type)
+        order.append(key.removeprefix(dataset.settings.quality_prefix))
+        return ref
+
+    curated.store.put = put  # type: ignore[method-assign]
+    ids = curated.read("reports", columns=["report_id"])["report_id"].to_pylist()
+    pages = write_site(curated, report_ids=ids, run_ids=[dataset.run_id])
+    assert sorted(order) == sorted(pages) and len(pages) > 3
+    assert order[-2:] == list(ENTRY_PAGES)
 
 
 def test_quarantine_and_run_pages(dataset: Dataset) -> None:
