@@ -6,7 +6,9 @@ turn that brings nothing new ends the batch early, so a lone upload does not wai
 window. A batch that starts within ``window`` of the last launch is the continuation of a
 burst: it collects for ``burst_window_seconds`` instead, so a long burst costs few large
 runs (each run pays fixed costs: commits, suite runs, the quality site), while the first
-batch of a burst still goes after ``window``. Each run is created with an idempotency key
+batch of a burst still goes after ``window``. A batch that fills up launches its full runs and
+keeps the rest collecting, so a burst's runs are full ones, not full ones plus a few
+objects. Each run is created with an idempotency key
 made of the object versions it carries, so a re-delivered notification does not start a
 second run; publish is idempotent besides. Messages are acknowledged only after the run
 exists. A failure to create a run is logged and retried on the next turn; it never stops the
@@ -150,22 +152,29 @@ class Watcher:
             return 0
         # Launch when the window is over, the batch is full, or the burst is over (a quiet turn):
         # a lone upload does not wait out the whole window.
-        due = self.first_arrival is not None and (
-            now - self.first_arrival >= self.batch_window
-            or len(self.pending) >= self.max_batch
-            or fresh == 0
+        over = self.first_arrival is not None and (
+            now - self.first_arrival >= self.batch_window or fresh == 0
         )
-        if not due:
+        full = len(self.pending) >= self.max_batch
+        if not (over or full):
             return 0
-        launched = self.flush()
+        # A batch due only because it is full launches its full runs; the rest keeps
+        # collecting (a burst goes on) instead of going as a run of a few objects, which
+        # would cost as much in commits, suite runs and the quality site as a full one.
+        launched = self.flush(whole=over)
         if launched:
             self.last_launch = now
+            if self.pending:  # the rest: a new batch of the burst, from now
+                self.first_arrival = now
+                self.batch_window = max(self.window, self.burst_window or 0.0)
         return launched
 
-    def flush(self) -> int:
+    def flush(self, *, whole: bool = True) -> int:
+        """Launch the pending objects, oldest first, in runs of ``max_batch``; ``whole=False``:
+        full runs only, the rest stays pending."""
         launched = 0
         batch = list(self.pending.values())
-        while batch:
+        while batch and (whole or len(batch) >= self.max_batch):
             chunk, batch = batch[: self.max_batch], batch[self.max_batch :]
             refs = [a.ref for a in chunk]
             try:
@@ -188,7 +197,8 @@ class Watcher:
             launched += len(chunk)
             self.launched_runs += 1
         self.launched_objects += launched
-        self.first_arrival = None
+        if not self.pending:
+            self.first_arrival = None
         return launched
 
     def rest(self, started: float, now: float) -> float:

@@ -153,6 +153,26 @@ def test_a_burst_going_on_collects_for_the_burst_window() -> None:
     assert w.step(now=21.0) == 2
 
 
+def test_a_full_batch_launches_full_runs_and_the_rest_keeps_collecting() -> None:
+    """Burst bench: 2,022 objects pending at max_batch 1,000 went as runs of 1,000, 1,000
+    and 22, and the 22-object run cost as much in commits and suite runs as a full one."""
+    source, launch = ListSource([arrival(f"raw/{i}.txt") for i in range(2)]), Launches()
+    w = Watcher(source=source, launch=launch, bucket="b", window=1.0, max_batch=3, burst_window=5)
+    w.step(now=0.0)
+    source.waiting += [arrival(f"raw/{i}.txt") for i in range(2, 7)]
+    assert w.step(now=0.5) == 6  # full: two runs of 3, oldest first
+    assert [keys for keys, _ in launch.calls] == [
+        ["raw/0.txt", "raw/1.txt", "raw/2.txt"],
+        ["raw/3.txt", "raw/4.txt", "raw/5.txt"],
+    ]
+    assert source.waiting == [arrival("raw/6.txt")]  # not acknowledged: still pending
+    source.waiting.append(arrival("raw/7.txt"))
+    assert w.step(now=3.0) == 0  # the rest collects on, for the burst window
+    assert w.step(now=3.5) == 2  # a quiet turn: the burst is over, the rest goes whole
+    assert launch.calls[-1][0] == ["raw/6.txt", "raw/7.txt"]
+    assert w.pending == {} and w.first_arrival is None
+
+
 def test_turns_are_paced_by_the_source_when_a_receive_costs_more_than_the_interval() -> None:
     source, launch = ListSource(), Launches()
     w = Watcher(source=source, launch=launch, bucket="b", window=2.0, poll_interval=0.25)
