@@ -16,6 +16,7 @@ from tasks import batch
 from tasks import fetch as fetch_stage
 from tasks import parse as parse_stage
 from tasks import validate as validate_stage
+from tasks.memory import release_freed_memory
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -61,9 +62,13 @@ def fetch_parse(
     # One document at a time: each Dask worker process already has a core of its own.
     fetched = fetch_stage.fetch(settings, keys, known=known)
     parsed = parse_stage.parse(fetched, settings, workers=1)
+    del fetched
     # The worker's open tables (and their S3 client) stay on the worker: not picklable, and
     # the flow's process opens its own for publish.
     parsed.curated = None
+    # A Dask worker lives for many chunks, as the task worker does for many batches: what
+    # this chunk freed goes back to the system (tasks/memory.py), not to the next chunk.
+    release_freed_memory()
     return parsed
 
 
@@ -129,6 +134,7 @@ def validate(
         settings, parsed, reviews=inputs.reviews, previous=inputs.previous
     )
     validated.curated = None  # as in fetch_parse
+    release_freed_memory()  # as in fetch_parse
     return validated
 
 
