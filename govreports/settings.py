@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     sqs_queue_url: str | None = None
     poll_interval_seconds: float = 1.0
     batch_window_seconds: float = 2.0
-    max_batch_objects: int = 1000
+    # 800, not 1,000: the task worker's peak holds one run's frames beside the other run's
+    # documents; 10,000-object bursts ran as fast with 800 (58.4-64.3/s against 59.1-63.5/s)
+    # and the worker peaked at 977-990 MiB against 1043-1076 (docs/adr/0017-bursts.md).
+    max_batch_objects: int = 800
     # A batch starting within batch_window_seconds of the last launch (a burst going on)
     # collects this long (or up to max_batch_objects) before its run starts (flows/watcher.py).
     burst_window_seconds: float = Field(default=10.0, ge=0)
