@@ -18,12 +18,16 @@ timestamp): py-spy put that at 46% of the server's CPU during a 3,000-object bur
 grows with the bucket, page after page. Anything else (a delimiter, ``fetch-owner``, an
 unknown parameter, a bucket moto does not have) still goes to moto.
 
+Connections are kept alive between requests (``keep_alive_handler``): werkzeug's own handler
+closes each one after its response.
+
     python -m govreports_cli.s3_server [-H 127.0.0.1] [-p 5000]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import signal
@@ -36,6 +40,8 @@ from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+log = logging.getLogger("govreports.s3_server")
 
 
 def signed_service(environ: dict[str, Any]) -> str | None:
@@ -207,8 +213,81 @@ def make_app() -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
     return app
 
 
-def main(argv: list[str] | None = None) -> None:
+def keep_alive_handler() -> type:
+    """moto's request handler (its header handling kept) answering on keep-alive connections.
+
+    werkzeug's handler closes every connection after its response (``Connection: close``)
+    and then waits up to 10 ms for the socket to drain: each request paid a TCP connection,
+    a server thread and that wait, on both sides of loopback. py-spy on this server during a
+    10,000-object burst put moto's application at a third of its CPU, werkzeug's connection
+    handling at most of the rest (docs/adr/0017-bursts.md). Here the request body is read
+    whole first (moto reads it whole anyway), so the connection is ready for the next request
+    whatever the application read. A chunked request body (none of our clients sends one)
+    goes through werkzeug's own handling, and its connection closes after it.
+    """
     from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class KeepAliveRequestHandler(MotoRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # An idle connection is closed after this long: above the clients' own pool idle
+        # timeouts (reqwest, under delta-rs: 90 s), so a client never reuses one the server
+        # has just dropped.
+        timeout = 120
+        disable_nagle_algorithm = True  # a response goes out as it is written
+
+        def run_wsgi(self) -> None:
+            length = self.headers.get("Content-Length")
+            chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+            if chunked or (length is None and self.command in ("PUT", "POST")):
+                super().run_wsgi()
+                return
+            if self.headers.get("Expect", "").lower().strip() == "100-continue":
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = self.rfile.read(int(length)) if length else b""
+            self.environ = environ = self.make_environ()
+            environ["wsgi.input"] = io.BytesIO(body)
+            response: list[Any] = []
+            chunks: list[bytes] = []
+
+            def start_response(
+                status: str, headers: list[tuple[str, str]], exc_info: Any = None
+            ) -> Any:
+                response[:] = [status, headers]
+                return chunks.append
+
+            try:
+                result = self.server.app(environ, start_response)
+                try:
+                    chunks.extend(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            except Exception:
+                log.exception("%s %s failed", self.command, self.path)
+                response[:] = ["500 INTERNAL SERVER ERROR", [("Content-Type", "text/plain")]]
+                chunks[:] = [b"internal error"]
+                self.close_connection = True
+            status, headers = response
+            code = int(status.split(" ", 1)[0])
+            data = b"".join(chunks)
+            self.send_response(code, status.partition(" ")[2])
+            names = set()
+            for name, value in headers:
+                self.send_header(name, value)
+                names.add(name.lower())
+            bodiless = self.command == "HEAD" or code in (204, 304) or code < 200
+            if "content-length" not in names and not bodiless:
+                self.send_header("Content-Length", str(len(data)))
+            # Head and body in one send: two would wait on the client's delayed ACK (Nagle).
+            self._headers_buffer.append(b"\r\n")
+            if data and not bodiless:
+                self._headers_buffer.append(data)
+            self.flush_headers()
+
+    return KeepAliveRequestHandler
+
+
+def main(argv: list[str] | None = None) -> None:
     from werkzeug.serving import run_simple
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -226,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         make_app(),
         threaded=True,
-        request_handler=MotoRequestHandler,
+        request_handler=keep_alive_handler(),
     )
 
 

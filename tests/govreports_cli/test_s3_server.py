@@ -3,12 +3,15 @@ dispatcher (the server itself is used by every S3 test through ``start_s3``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 
 from govreports_cli.s3_server import signed_service
+
+if TYPE_CHECKING:
+    from govreports_cli.runtime import Server
 
 _SIGNED = (
     "AWS4-HMAC-SHA256 Credential=govreports-local/20261205/us-east-1/{}/aws4_request, "
@@ -138,3 +141,42 @@ def test_other_listings_are_left_to_moto(query: str) -> None:
 
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/bucket", "QUERY_STRING": query}
     assert fast_list(environ) is None
+
+
+@pytest.mark.s3
+def test_requests_share_one_connection(s3_server: Server) -> None:
+    """One keep-alive connection carries a client's requests (werkzeug's own handler closed it
+    after each response): every response is whole, a HEAD sends no body, and a PUT that waits
+    for ``100 Continue`` goes through."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    url = urlsplit(s3_server.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=30)
+    auth = {"Authorization": _SIGNED.format("s3")}
+    body = "报告 ".encode() * 5000
+    sockets = []
+
+    def call(
+        method: str, path: str, data: bytes | None = None, **headers: str
+    ) -> tuple[int, bytes]:
+        conn.request(method, path, body=data, headers={**auth, **headers})
+        response = conn.getresponse()
+        got = response.read()
+        assert response.getheader("Connection") != "close"
+        sockets.append(conn.sock)
+        return response.status, got
+
+    bucket = f"/keep-alive-{id(conn)}"
+    assert call("PUT", bucket)[0] == 200
+    assert call("PUT", f"{bucket}/a.txt", body, Expect="100-continue")[0] == 200
+    assert call("GET", f"{bucket}/a.txt") == (200, body)
+    conn.request("HEAD", f"{bucket}/a.txt", headers=auth)
+    head = conn.getresponse()
+    assert head.status == 200 and head.getheader("Content-Length") == str(len(body))
+    assert head.read() == b""
+    assert call("DELETE", f"{bucket}/a.txt")[0] == 204
+    status, error = call("GET", f"{bucket}/a.txt")
+    assert status == 404 and b"NoSuchKey" in error
+    assert len(sockets) == 5 and all(s is sockets[0] for s in sockets)
+    conn.close()
