@@ -162,9 +162,9 @@ def run_figures(pipe) -> str:  # type: ignore[no-untyped-def]
     lines = []
     for run, n in sorted(zip(runs, objects, strict=True), key=lambda rn: str(rn[0].get("at"))):
         seconds = ", ".join(f"{k} {float(v):.1f}" for k, v in (run.get("seconds") or {}).items())
-        compacted = int(run.get("compacted_files", 0))
+        packed = int(run.get("compacted_files", 0))
         at = str(run.get("at"))[11:19]
-        lines.append(f"  {at} {n:5d} objects, compacted {compacted:3d}: {seconds}")
+        lines.append(f"  {at} {n:5d} objects, compacted {packed:3d}: {seconds}")
     by_run = "\n".join(lines)
     return (
         f"runs {len(runs)} (objects per run median {statistics.median(objects):.0f}, "
