@@ -885,8 +885,10 @@ def load_site_data(
     # The other pages' reports are read in their year partitions only: after a run, the
     # later years it re-validated, a few partitions of tables that grow with every run.
     year_of = {str(r["report_id"]): r["report_year"] for r in reports}
-    rest_years = {int(y) for i in rest if (y := year_of.get(i)) is not None}
-    rest_where = reports_in(rest, rest_years, whole=any(year_of.get(i) is None for i in rest))
+    rest_years = [year_of.get(i) for i in rest]
+    rest_where = reports_in(
+        rest, {int(y) for y in rest_years if y is not None}, whole=None in rest_years
+    )
 
     def page_rows(name: str, columns: list[str], *equal: tuple[str, bool]) -> list[Any]:
         """Rows of the pages' reports: the run's own from the rows it wrote (the same rows
