@@ -9,6 +9,7 @@ validate, the audit, reconcile, backfill and the quality site read through it.
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -84,6 +85,9 @@ class Curated:
 
         self.options = delta_storage_options(settings)
         self._tables: dict[str, Any] = {}
+        # publish commits two tables at once (tasks.publish.COMMIT_STEPS): the counters are
+        # shared; each table's DeltaTable is only ever used by one of them.
+        self._count_lock = threading.Lock()
         self.opens = 0  # tables opened by this Curated (each once; refreshed after)
         self.commits = 0
         self.compactions = 0  # OPTIMIZE commits (no data change), apart from ``commits``
@@ -148,7 +152,8 @@ class Curated:
         if dt is None:
             dt = DeltaTable(self.uri(name), storage_options=self.options)
             self._tables[name] = dt
-            self.opens += 1
+            with self._count_lock:
+                self.opens += 1
         else:
             dt.update_incremental()
         return dt
@@ -306,7 +311,8 @@ class Curated:
             )
         else:
             dt.delete(predicate)
-        self.commits += 1
+        with self._count_lock:
+            self.commits += 1
 
     def compact(self, name: str, years: Iterable[int] = ()) -> int:
         """Bin-pack the small files of ``name``'s year partitions among ``years`` that hold

@@ -1,7 +1,8 @@
 """Publish a validated batch: Delta commits for the curated tables, quarantine records.
 
-Order of commits, and why: ``facts`` and ``rule_results`` first, then ``clean``
-(the pass/warn subset of ``reports``), then ``reports``, then ``outcomes``.
+Order of commits, and why: ``facts`` and ``rule_results`` first (the two at once, each in
+its own thread: no reader enters by them), then ``clean`` (the pass/warn subset of
+``reports``), then ``reports``, then ``outcomes``.
 ``reports`` and ``clean`` are what consumers enter by, so a report becomes
 visible only once its facts are in; ``reports`` comes last of the data because
 a redo skips a report ``reports`` already holds, so everything else must be in
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -52,6 +54,12 @@ log = logging.getLogger(__name__)
 
 # The tables every publish adds files to (reviews grows by maintainers' decisions only).
 COMPACTED = ("facts", "rule_results", "reports", "clean", "outcomes")
+
+# The data commits, in turn; the tables of a step are committed at once. Most of a commit is
+# waiting on the store (the scan of the year partitions for the ids it replaces: ~0.45 s of a
+# 0.5 s commit into 10,000 reports, against 0.03 s for a plain append), and delta-rs waits
+# without the GIL, so two commits at once take about the time of one.
+COMMIT_STEPS: tuple[tuple[str, ...], ...] = (("facts", "rule_results"), ("clean",), ("reports",))
 
 
 @dataclass(slots=True)
@@ -258,13 +266,13 @@ def _publish_once(
     if rule_results is not None and not rule_results.empty:
         frame = rule_results[rule_results["report_id"].isin(list(to_write))]
     report_table = report_rows(list(to_write.values()), curated.settings.bucket, run_id)
-    # In commit order (the module's docstring says why).
-    tables: list[tuple[str, pa.Table]] = [
-        ("facts", fact_rows(reports)),
-        ("rule_results", rule_result_rows(frame, years)),
-        ("clean", clean_rows(report_table)),
-        ("reports", report_table),
-    ]
+    # Committed in COMMIT_STEPS (the module's docstring says why).
+    tables: dict[str, pa.Table] = {
+        "facts": fact_rows(reports),
+        "rule_results": rule_result_rows(frame, years),
+        "clean": clean_rows(report_table),
+        "reports": report_table,
+    }
     # A later year is re-validated only against an earlier year this publish keeps (not one
     # found superseded above), and not when the batch itself rewrites or drops it.
     arrived = {(it.report.agency, it.report.report_year) for it in items}
@@ -341,7 +349,7 @@ def _publish_once(
 
 def _commit_rows(
     curated: Curated,
-    tables: list[tuple[str, pa.Table]],
+    tables: dict[str, pa.Table],
     touched: set[str],
     touched_years: set[int],
     later: dict[str, Revalidated],
@@ -364,12 +372,21 @@ def _commit_rows(
         extra["clean"] = clean_rows(updated)
     later_years = {later[rid].report_year for rid in found}
     both = reports_in(touched | found, touched_years | later_years, whole=whole)
-    for name, data in tables:
+    commits: dict[str, tuple[pa.Table, str]] = {}
+    for name, data in tables.items():
         if name in extra:
             rows = pa.concat_tables([data, extra[name]], promote_options="default")
-            curated.replace(name, rows, both)
+            commits[name] = (rows, both)
         elif touched:
-            curated.replace(name, data, reports_in(touched, touched_years, whole=whole))
+            commits[name] = (data, reports_in(touched, touched_years, whole=whole))
+    for step in COMMIT_STEPS:
+        due = [name for name in step if name in commits]
+        if len(due) > 1:
+            with ThreadPoolExecutor(len(due), thread_name_prefix="commit") as pool:
+                # list(): wait for every commit of the step, and raise the first error.
+                list(pool.map(lambda n: curated.replace(n, *commits[n]), due))
+        elif due:
+            curated.replace(due[0], *commits[due[0]])
     return sorted(found)
 
 
