@@ -4,7 +4,9 @@ The parser is not trusted to be fast or small on hostile input (a .docx inflatin
 hundreds of MB, an HTML page of 100,000 spanned cells). Each document is parsed in a child
 process that stays warm across documents (its imports are paid once); the caller watches it:
 
-- time: past ``seconds`` the child is killed and the document gets ``over_time_budget``;
+- time: past ``seconds`` the child is killed and the document gets ``over_time_budget``
+  (time it spent waiting for a CPU is not counted: the children run at ``parse_niceness``,
+  and a busy machine must not make a document time out);
 - memory: the child's resident memory is sampled every few milliseconds, and past its
   baseline plus ``memory_bytes`` it is killed (``over_memory_budget``); an address-space
   limit (RLIMIT_AS, baseline + 2 x budget) catches what grows between two samples.
@@ -52,6 +54,7 @@ _WARM_UP = (
 class Budget:
     seconds: float
     memory_bytes: int
+    niceness: int = 0
 
     @classmethod
     def from_settings(cls, settings: Settings, *, pdf: bool = False) -> Budget:
@@ -62,7 +65,7 @@ class Budget:
         if pdf and settings.ocr_enabled:
             seconds += settings.ocr_max_seconds
             memory_mb += settings.ocr_memory_mb
-        return cls(seconds, memory_mb * 1024 * 1024)
+        return cls(seconds, memory_mb * 1024 * 1024, settings.parse_niceness)
 
 
 def _statm(pid: int, field: int) -> int:
@@ -75,6 +78,15 @@ def _statm(pid: int, field: int) -> int:
 
 def _rss(pid: int) -> int:
     return _statm(pid, 1)
+
+
+def _waited_seconds(pid: int) -> float:
+    """Seconds the process's main thread has spent runnable but waiting for a CPU
+    (/proc/PID/schedstat); 0.0 where the kernel does not say, or the process is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_bytes().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _send(stream: IO[bytes], payload: object) -> None:
@@ -117,7 +129,13 @@ class ParseWorker:
 
     def _start(self) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tasks.isolation", str(self.budget.memory_bytes)],
+            [
+                sys.executable,
+                "-m",
+                "tasks.isolation",
+                str(self.budget.memory_bytes),
+                str(self.budget.niceness),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -166,6 +184,9 @@ class ParseWorker:
             raise ParseError("parser_error", "the parse worker died before reading") from None
         limit = self._baseline + self.budget.memory_bytes
         started = time.monotonic()
+        # The time budget is the document's, not the machine's: time the child spent waiting
+        # for a CPU (a busy machine, its own niceness) is not charged to it.
+        waited_at_start = _waited_seconds(proc.pid)
         peak = 0
         while True:
             ready, _, _ = select.select([proc.stdout], [], [], _SAMPLE_SECONDS)
@@ -180,12 +201,14 @@ class ParseWorker:
                     f"reading and parsing needed over {self._mb(self.budget.memory_bytes)} "
                     f"(the per-document memory budget); stopped after {elapsed:.1f} s",
                 )
-            if elapsed > self.budget.seconds:
+            charged = elapsed - (_waited_seconds(proc.pid) - waited_at_start)
+            if charged > self.budget.seconds:
                 self._kill()
                 raise ParseError(
                     "over_time_budget",
                     f"reading and parsing took over {self.budget.seconds:g} s (the per-document "
-                    f"time budget), using {self._mb(max(peak - self._baseline, 0))}; stopped",
+                    f"time budget; {elapsed:.1f} s with waits for a CPU), using "
+                    f"{self._mb(max(peak - self._baseline, 0))}; stopped",
                 )
         try:
             reply = _receive(proc.stdout)
@@ -286,11 +309,13 @@ def parse_bounded(data: bytes, filename: str, settings: Settings) -> Report:
             _release(worker)
 
 
-def _serve(memory_bytes: int) -> None:
+def _serve(memory_bytes: int, niceness: int = 0) -> None:
     """The child: parse what arrives on stdin until it closes; replies on the original stdout."""
     import resource
     import warnings
 
+    if niceness:
+        os.nice(niceness)
     warnings.filterwarnings("ignore")
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the replies
@@ -326,4 +351,4 @@ def _serve(memory_bytes: int) -> None:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]))
+    _serve(*(int(arg) for arg in sys.argv[1:3]))

@@ -3,6 +3,9 @@ either it is refused with the budget it exceeded, and the next document still pa
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -38,6 +41,46 @@ def test_over_time_budget_is_refused_and_the_next_document_parses() -> None:
     assert "2 s" in raised.value.reason
     assert time.monotonic() - started < 8
     assert parse_bounded(GOOD.data, GOOD.name, settings).facts
+
+
+def test_the_worker_runs_at_the_configured_niceness() -> None:
+    from tasks import isolation
+
+    settings = _settings(parse_seconds=26)  # a budget of its own: a worker of its own
+    settings = settings.model_copy(update={"parse_niceness": 7})
+    parse_bounded(GOOD.data, GOOD.name, settings)
+    (worker,) = [w for w in isolation._IDLE if w.budget.seconds == 26]
+    assert worker.pid is not None
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 7
+
+
+@pytest.mark.slow  # keeps one CPU busy for a few seconds
+def test_time_spent_waiting_for_a_cpu_is_not_charged_to_the_document() -> None:
+    """On a busy machine a document's parse takes longer than its own time; the budget charges
+    only the latter. Two busy loops share the child's one CPU with it: the parse (~0.8 s of CPU)
+    takes ~2.5 s, over the 1.5 s budget, and still gets its own verdict."""
+    from tasks import isolation
+
+    settings = _settings(parse_seconds=1.5)  # a budget of its own: a worker of its own
+    settings = settings.model_copy(update={"parse_niceness": 0})
+    parse_bounded(GOOD.data, GOOD.name, settings)  # warm: the start is not charged
+    (worker,) = [w for w in isolation._IDLE if w.budget.seconds == 1.5]
+    assert worker.pid is not None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(worker.pid, {cpu})
+    loop = f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True: pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        with pytest.raises(ParseError) as raised:
+            parse_bounded(deep_html(27_000), "deep.html", settings)
+        waited = time.monotonic() - started
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert raised.value.code == "not_a_report"  # the document's own verdict, not the budget's
+    assert waited > settings.parse_seconds  # the wait would have been charged before
 
 
 @pytest.mark.slow  # grows a worker to its memory budget
