@@ -379,6 +379,9 @@ def _commit_rows(
             commits[name] = (rows, both)
         elif touched:
             commits[name] = (data, reports_in(touched, touched_years, whole=whole))
+    # A table missing from COMMIT_STEPS would silently not be committed.
+    if unstepped := set(commits).difference(*COMMIT_STEPS):
+        raise RuntimeError(f"no commit step for {sorted(unstepped)} (tasks.publish.COMMIT_STEPS)")
     for step in COMMIT_STEPS:
         due = [name for name in step if name in commits]
         if len(due) > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -69,6 +70,40 @@ def test_publish_writes_report_facts_and_outcome(curated: Curated) -> None:
     assert [r["report_id"] for r in rows(curated, "clean")] == [r.report_id]
     [outcome] = rows(curated, "outcomes")
     assert (outcome["outcome"], outcome["etag"]) == ("published", "e1")
+
+
+def test_commits_keep_their_order_with_facts_and_rule_results_at_once(
+    curated: Curated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """facts and rule_results (no reader enters by them) are committed at once; clean starts
+    only once both are in, reports once clean is, outcomes last (the module docstring)."""
+    spans: dict[str, tuple[float, float]] = {}
+    replace = Curated.replace
+
+    def timed(self: Curated, name: str, *args: object, **kwargs: object) -> None:
+        start = time.monotonic()
+        replace(self, name, *args, **kwargs)  # type: ignore[arg-type]
+        spans[name] = (start, time.monotonic())
+
+    monkeypatch.setattr(Curated, "replace", timed)
+    publish_batch(curated, [item(report("a"), "raw/a.txt", "e1")], [], None, "run-1")
+
+    assert set(spans) == {"facts", "rule_results", "clean", "reports", "outcomes"}
+    first = max(spans["facts"][1], spans["rule_results"][1])
+    assert spans["clean"][0] >= first
+    assert spans["reports"][0] >= spans["clean"][1]
+    assert spans["outcomes"][0] >= spans["reports"][1]
+
+
+def test_a_table_without_a_commit_step_is_refused_before_any_commit(
+    curated: Curated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tasks.publish
+
+    monkeypatch.setattr(tasks.publish, "COMMIT_STEPS", (("facts", "rule_results"), ("reports",)))
+    with pytest.raises(RuntimeError, match="clean"):
+        publish_batch(curated, [item(report("a"), "raw/a.txt", "e1")], [], None, "run-1")
+    assert all(not rows(curated, t) for t in ("facts", "rule_results", "reports", "outcomes"))
 
 
 def test_same_bytes_twice_give_one_report(curated: Curated) -> None:
