@@ -60,8 +60,9 @@ class Settings(BaseSettings):
     parse_isolated: bool = True
     # The parse children's niceness (os.nice): parsing is throughput work, and yields the CPU
     # to the run in validate -> publish, to the stores' round trips and to Prefect; 0 keeps
-    # them level. The time budget does not charge a child the time it waited for a CPU
-    # (tasks/isolation.py). Figures: docs/adr/0017-bursts.md, "2026-12-07, later".
+    # them level. Not a PDF's child when OCR is on (OCR's own limit is wall time). The time
+    # budget does not charge a child the time it waited for a CPU (tasks/isolation.py).
+    # Figures: docs/adr/0017-bursts.md, "2026-12-07 (later)".
     parse_niceness: int = Field(default=10, ge=0, le=19)
     # Documents of a batch parsed at once in the flow's process, each in its own warm child
     # (tasks/parse.py); None = one per core. Dask chunks parse one at a time per worker.

@@ -62,10 +62,14 @@ class Budget:
         (``ocr_max_seconds``, ``ocr_memory_mb``: the engine and a page image need ~0.5-1 GB,
         docs/adr/0014), so a PDF goes to a worker of its own with that larger budget."""
         seconds, memory_mb = settings.parse_seconds, settings.parse_memory_mb
+        niceness = settings.parse_niceness
         if pdf and settings.ocr_enabled:
             seconds += settings.ocr_max_seconds
             memory_mb += settings.ocr_memory_mb
-        return cls(seconds, memory_mb * 1024 * 1024, settings.parse_niceness)
+            # OCR stops itself after ocr_max_seconds of wall time and leaves the pages it did
+            # not reach unread (noted): yielding the CPU would read fewer pages of a scan.
+            niceness = 0
+        return cls(seconds, memory_mb * 1024 * 1024, niceness)
 
 
 def _statm(pid: int, field: int) -> int:

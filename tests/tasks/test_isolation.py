@@ -54,6 +54,17 @@ def test_the_worker_runs_at_the_configured_niceness() -> None:
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 7
 
 
+def test_a_pdf_that_may_need_ocr_is_parsed_at_the_usual_priority() -> None:
+    # OCR stops after ocr_max_seconds of wall time: a niced child would read fewer pages.
+    from tasks.isolation import Budget
+
+    settings = _settings().model_copy(update={"parse_niceness": 10})
+    assert Budget.from_settings(settings).niceness == 10
+    assert Budget.from_settings(settings, pdf=True).niceness == 0
+    no_ocr = settings.model_copy(update={"ocr_enabled": False})
+    assert Budget.from_settings(no_ocr, pdf=True).niceness == 10
+
+
 @pytest.mark.slow  # keeps one CPU busy for a few seconds
 def test_time_spent_waiting_for_a_cpu_is_not_charged_to_the_document() -> None:
     """On a busy machine a document's parse takes longer than its own time; the budget charges
