@@ -58,12 +58,14 @@ class Settings(BaseSettings):
     parse_seconds: float = Field(default=30.0, gt=0)
     parse_memory_mb: int = Field(default=512, ge=64)
     parse_isolated: bool = True
-    # The parse children's niceness (os.nice): parsing is throughput work, and yields the CPU
-    # to the run in validate -> publish, to the stores' round trips and to Prefect; 0 keeps
-    # them level. Not a PDF's child when OCR is on (OCR's own limit is wall time). The time
-    # budget does not charge a child the time it waited for a CPU (tasks/isolation.py).
-    # Figures: docs/adr/0017-bursts.md, "2026-12-07 (later)".
-    parse_niceness: int = Field(default=10, ge=0, le=19)
+    # The parse children's niceness (os.nice): parsing is throughput work and can yield the
+    # CPU to the run in validate -> publish, to the stores' round trips and to Prefect. 10
+    # shortened a 10,000 burst's validate + publish by 18%, but its task worker peaked ~30 MiB
+    # higher (953-1025 MiB against 902-1004), over 1 GiB once; the burst rate was the same
+    # within the noise. So 0 (level) by default. Never a PDF's child when OCR is on (OCR's
+    # own limit is wall time). The time budget does not charge a child the time it waited for
+    # a CPU (tasks/isolation.py). Figures: docs/adr/0017-bursts.md, "2026-12-07 (later)".
+    parse_niceness: int = Field(default=0, ge=0, le=19)
     # Documents of a batch parsed at once in the flow's process, each in its own warm child
     # (tasks/parse.py); None = one per core. Dask chunks parse one at a time per worker.
     parse_workers: int | None = Field(default=None, ge=1)
