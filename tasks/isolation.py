@@ -72,12 +72,18 @@ class Budget:
         return cls(seconds, memory_mb * 1024 * 1024, niceness)
 
 
-def _statm(pid: int, field: int) -> int:
-    """One field of /proc/PID/statm in bytes (0 address space, 1 resident); 0 if gone."""
+def _proc_int(pid: int, name: str, field: int) -> int:
+    """One integer field of /proc/PID/<name>; 0 if the process is gone or the kernel does
+    not say."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_bytes().split()[field]) * _PAGE
+        return int(Path(f"/proc/{pid}/{name}").read_bytes().split()[field])
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def _statm(pid: int, field: int) -> int:
+    """One field of /proc/PID/statm in bytes (0 address space, 1 resident); 0 if gone."""
+    return _proc_int(pid, "statm", field) * _PAGE
 
 
 def _rss(pid: int) -> int:
@@ -87,10 +93,7 @@ def _rss(pid: int) -> int:
 def _waited_seconds(pid: int) -> float:
     """Seconds the process's main thread has spent runnable but waiting for a CPU
     (/proc/PID/schedstat); 0.0 where the kernel does not say, or the process is gone."""
-    try:
-        return int(Path(f"/proc/{pid}/schedstat").read_bytes().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
+    return _proc_int(pid, "schedstat", 1) / 1e9
 
 
 def _send(stream: IO[bytes], payload: object) -> None:
@@ -205,8 +208,10 @@ class ParseWorker:
                     f"reading and parsing needed over {self._mb(self.budget.memory_bytes)} "
                     f"(the per-document memory budget); stopped after {elapsed:.1f} s",
                 )
-            charged = elapsed - (_waited_seconds(proc.pid) - waited_at_start)
-            if charged > self.budget.seconds:
+            # Waits only ever lower the charge: /proc is read only once the wall time is over.
+            if elapsed > self.budget.seconds and (
+                elapsed - (_waited_seconds(proc.pid) - waited_at_start) > self.budget.seconds
+            ):
                 self._kill()
                 raise ParseError(
                     "over_time_budget",

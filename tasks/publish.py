@@ -382,14 +382,12 @@ def _commit_rows(
     # A table missing from COMMIT_STEPS would silently not be committed.
     if unstepped := set(commits).difference(*COMMIT_STEPS):
         raise RuntimeError(f"no commit step for {sorted(unstepped)} (tasks.publish.COMMIT_STEPS)")
-    for step in COMMIT_STEPS:
-        due = [name for name in step if name in commits]
-        if len(due) > 1:
-            with ThreadPoolExecutor(len(due), thread_name_prefix="commit") as pool:
-                # list(): wait for every commit of the step, and raise the first error.
-                list(pool.map(lambda n: curated.replace(n, *commits[n]), due))
-        elif due:
-            curated.replace(due[0], *commits[due[0]])
+    width = max(len(step) for step in COMMIT_STEPS)
+    with ThreadPoolExecutor(width, thread_name_prefix="commit") as pool:
+        for step in COMMIT_STEPS:
+            due = [name for name in step if name in commits]
+            # list(): wait for every commit of the step, and raise the first error.
+            list(pool.map(lambda n: curated.replace(n, *commits[n]), due))
     return sorted(found)
 
 

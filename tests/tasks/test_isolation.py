@@ -13,6 +13,7 @@ import pytest
 from govreports.contract.models import ParseError
 from govreports.settings import Settings
 from govreports_cli.samples.hostile import deep_html, docx_bomb, docx_run_storm, hostile_files
+from tasks import isolation
 from tasks.isolation import parse_bounded
 from tasks.parse import parse_document
 
@@ -21,6 +22,11 @@ GOOD = next(c for c in hostile_files(heavy=False) if c.name == "int_beyond_64bit
 
 def _settings(**budget: float) -> Settings:
     return Settings(parse_isolated=True, **budget)  # type: ignore[arg-type]
+
+
+def _idle_workers(seconds: float) -> list[isolation.ParseWorker]:
+    """The warm workers of the budget with these seconds (each test picks its own)."""
+    return [w for w in isolation._IDLE if w.budget.seconds == seconds]
 
 
 def test_the_worker_reads_what_the_parser_reads() -> None:
@@ -44,12 +50,10 @@ def test_over_time_budget_is_refused_and_the_next_document_parses() -> None:
 
 
 def test_the_worker_runs_at_the_configured_niceness() -> None:
-    from tasks import isolation
-
     settings = _settings(parse_seconds=26)  # a budget of its own: a worker of its own
     settings = settings.model_copy(update={"parse_niceness": 7})
     parse_bounded(GOOD.data, GOOD.name, settings)
-    (worker,) = [w for w in isolation._IDLE if w.budget.seconds == 26]
+    (worker,) = _idle_workers(26)
     assert worker.pid is not None
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 7
 
@@ -70,12 +74,10 @@ def test_time_spent_waiting_for_a_cpu_is_not_charged_to_the_document() -> None:
     """On a busy machine a document's parse takes longer than its own time; the budget charges
     only the latter. Two busy loops share the child's one CPU with it: the parse (~0.8 s of CPU)
     takes ~2.5 s, over the 1.5 s budget, and still gets its own verdict."""
-    from tasks import isolation
-
     settings = _settings(parse_seconds=1.5)  # a budget of its own: a worker of its own
     settings = settings.model_copy(update={"parse_niceness": 0})
     parse_bounded(GOOD.data, GOOD.name, settings)  # warm: the start is not charged
-    (worker,) = [w for w in isolation._IDLE if w.budget.seconds == 1.5]
+    (worker,) = _idle_workers(1.5)
     assert worker.pid is not None
     cpu = min(os.sched_getaffinity(0))
     os.sched_setaffinity(worker.pid, {cpu})
@@ -117,19 +119,16 @@ def test_the_185_mb_docx_bomb_is_answered_quickly_within_the_default_budget() ->
 
 
 def test_one_warm_worker_serves_documents_one_after_another() -> None:
-    from tasks import isolation
-
     settings = _settings(parse_seconds=29)  # a budget of its own: a worker of its own
     parse_bounded(GOOD.data, GOOD.name, settings)
-    mine = [w for w in isolation._IDLE if w.budget.seconds == 29]
+    mine = _idle_workers(29)
     assert len(mine) == 1
     pid = mine[0].pid
     parse_bounded(GOOD.data, GOOD.name, settings)
-    assert [w.pid for w in isolation._IDLE if w.budget.seconds == 29] == [pid]
+    assert [w.pid for w in _idle_workers(29)] == [pid]
 
 
 def test_a_batch_is_parsed_on_one_warm_worker_per_core_in_batch_order() -> None:
-    from tasks import isolation
     from tasks.batch import Timings
     from tasks.fetch import Fetched
     from tasks.parse import parse
@@ -147,5 +146,5 @@ def test_a_batch_is_parsed_on_one_warm_worker_per_core_in_batch_order() -> None:
     assert [(q.ref.key, q.code) for q in parsed.quarantined] == [("raw/bomb.docx", "too_large")]
     expected = parse_document(GOOD.data, GOOD.name).to_dict()
     assert all(report.to_dict() == expected for _, report in parsed.reports)
-    pids = {w.pid for w in isolation._IDLE if w.budget.seconds == 27}
+    pids = {w.pid for w in _idle_workers(27)}
     assert len(pids) == 2  # two documents at a time, each in a child of its own
