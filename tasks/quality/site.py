@@ -29,7 +29,7 @@ import math
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -86,9 +86,118 @@ FACT_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "line"]
 OUTCOME_COLUMNS = ["key", "etag", "outcome", "report_id", "stage", "reason", "run_id", "at"]
 
 
+# The overview's count tables: by report year, province and format.
+FACETS = ("report_year", "province", "format")
+
+
+@dataclass(slots=True)
+class Overview:
+    """What the overview counts over every report.
+
+    Computed in Arrow from the light columns (``Overview.of``): a run's overview costs a
+    columnar pass over the dataset's reports, not a Python dict per report (at 100,000
+    reports that loop and the rows it needed were most of a run's quality report).
+    """
+
+    reports: int
+    status: Counter[str]
+    # facet -> label -> status counts (labels: the year as digits, else the value; a missing
+    # one is "unknown").
+    facets: dict[str, dict[str, Counter[str]]]
+    # rule -> reports failing (warned on) it; a report counts once per rule.
+    failing: Counter[str]
+    warned: Counter[str]
+
+    @classmethod
+    def of(cls, reports: pa.Table) -> Overview:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        status = pc.fill_null(pc.cast(_column(reports, "quality_status"), pa.string()), "None")
+        counted = pc.value_counts(status) if reports.num_rows else None
+        facets: dict[str, dict[str, Counter[str]]] = {}
+        for facet in FACETS:
+            grouped = (
+                pa.table({"label": _labels(reports, facet), "status": status})
+                .group_by(["label", "status"])
+                .aggregate([("status", "count")])
+            )
+            table: dict[str, Counter[str]] = defaultdict(Counter)
+            for row in grouped.to_pylist():
+                table[row["label"]][row["status"]] += row["status_count"]
+            facets[facet] = dict(table)
+        return cls(
+            reports=reports.num_rows,
+            status=Counter(
+                {}
+                if counted is None
+                else dict(
+                    zip(
+                        counted.field("values").to_pylist(),
+                        counted.field("counts").to_pylist(),
+                        strict=True,
+                    )
+                )
+            ),
+            facets=facets,
+            failing=_reports_per_rule(reports, "failed_rules"),
+            warned=_reports_per_rule(reports, "warned_rules"),
+        )
+
+    @classmethod
+    def of_rows(cls, reports: Sequence[Mapping[str, Any]]) -> Overview:
+        """The same counts from rows (a site built from rows, as tests do)."""
+        import pyarrow as pa
+
+        names = list(dict.fromkeys(k for r in reports for k in r))
+        return cls.of(pa.table({k: [r.get(k) for r in reports] for k in names}))
+
+
+def _column(table: pa.Table, name: str) -> pa.ChunkedArray | pa.Array:
+    import pyarrow as pa
+
+    return table[name] if name in table.column_names else pa.nulls(table.num_rows)
+
+
+def _labels(reports: pa.Table, facet: str) -> pa.Array:
+    """A facet's label per report, as ``_year`` and the count tables show it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _column(reports, facet)
+    if facet == "report_year":
+        if pa.types.is_floating(values.type):
+            values = pc.if_else(pc.is_nan(values), None, values)
+        return pc.fill_null(pc.cast(pc.cast(values, pa.int64()), pa.string()), "unknown")
+    text = pc.cast(values, pa.string())
+    return pc.if_else(pc.fill_null(pc.equal(text, ""), True), "unknown", text)
+
+
+def _reports_per_rule(reports: pa.Table, column: str) -> Counter[str]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = _column(reports, column)
+    if not reports.num_rows or not pa.types.is_list(lists.type):
+        return Counter()
+    pairs = pa.table({"report": pc.list_parent_indices(lists), "rule": pc.list_flatten(lists)})
+    pairs = pairs.filter(pc.is_valid(pairs["rule"]))
+    unique = pairs.group_by(["report", "rule"]).aggregate([])
+    per_rule = unique.group_by("rule").aggregate([("report", "count")])
+    return Counter(
+        dict(zip(per_rule["rule"].to_pylist(), per_rule["report_count"].to_pylist(), strict=True))
+    )
+
+
 @dataclass(slots=True)
 class SiteData:
-    """What the site shows, as plain rows (one dict per table row)."""
+    """What the site shows, as plain rows (one dict per table row).
+
+    ``reports``: the reports the site shows one by one. From the tables
+    (``load_site_data``) those that need a page and those of the runs whose pages are built;
+    built from rows, whichever are given. The overview's counts cover every report:
+    ``overview`` (from the tables), else computed from ``reports``.
+    """
 
     reports: list[dict[str, Any]]
     # Rule results that did not hold, for the reports that get a page.
@@ -105,6 +214,12 @@ class SiteData:
     raw_root: str = "../"
     bucket: str = ""
     generated_at: str = ""
+    overview: Overview | None = None
+
+    def counted(self) -> Overview:
+        if self.overview is None:
+            self.overview = Overview.of_rows(self.reports)
+        return self.overview
 
 
 def _e(value: object) -> str:
@@ -324,7 +439,7 @@ def _line_chart(
 
 def overview_counts(data: SiteData) -> dict[str, int]:
     """Reports per status plus quarantined objects: what the cards show."""
-    counts = Counter(str(r.get("quality_status")) for r in data.reports)
+    counts = data.counted().status
     out = {s: counts.get(s, 0) for s in ("pass", "warn", "fail")}
     out["quarantined"] = len(data.quarantined)
     out["reviewed"] = len(review_state(data))
@@ -338,15 +453,6 @@ def _cards(counts: Mapping[str, int]) -> str:
         for s in (*STATUSES, "reviewed")
     )
     return f'<div class="cards">{cards}</div>'
-
-
-def _by(reports: Iterable[Mapping[str, Any]], column: str) -> dict[str, Counter[str]]:
-    out: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in reports:
-        value = r.get(column)
-        label = _year(value) if column == "report_year" else str(value or "unknown")
-        out[label][str(r.get("quality_status"))] += 1
-    return out
 
 
 def _count_table(title: str, groups: Mapping[str, Counter[str]], facet: str) -> str:
@@ -363,11 +469,7 @@ def _count_table(title: str, groups: Mapping[str, Counter[str]], facet: str) -> 
 
 
 def _top_rules(data: SiteData) -> str:
-    failing: Counter[str] = Counter()
-    warned: Counter[str] = Counter()
-    for r in data.reports:
-        failing.update(set(r.get("failed_rules") or []))
-        warned.update(set(r.get("warned_rules") or []))
+    failing, warned = data.counted().failing, data.counted().warned
     if not failing and not warned:
         return '<p class="empty">Every rule holds on every report.</p>'
     rules = sorted(set(failing) | set(warned), key=lambda k: (-failing[k], -warned[k], k))
@@ -491,8 +593,8 @@ def _runs_table(data: SiteData) -> str:
 def render_overview(data: SiteData) -> bytes:
     reviewed = review_state(data)
     counts = overview_counts(data)
-    by_year = _by(data.reports, "report_year")
-    years = sorted(by_year.items())
+    facets = data.counted().facets
+    years = sorted(facets["report_year"].items())
     stale = [r for r in data.reviews if r.get("stale")]
     stale_note = (
         f'<p class="stale">{len(stale)} review decision(s) apply to an older version of their file: '
@@ -502,7 +604,7 @@ def render_overview(data: SiteData) -> bytes:
     )
     body = (
         "<h1>govreports · data quality</h1>"
-        f'<div class="meta">{len(data.reports)} reports · {len(data.quarantined)} quarantined objects · '
+        f'<div class="meta">{data.counted().reports} reports · {len(data.quarantined)} quarantined objects · '
         f"{len(data.runs)} runs · generated {_e(data.generated_at)}</div>"
         f"{_cards(counts)}{stale_note}"
         '<div class="grid">'
@@ -513,8 +615,8 @@ def render_overview(data: SiteData) -> bytes:
         f"{_top_rules(data)}"
         '<h2>By year, province and format</h2><div class="grid">'
         f"{_count_table('report year', dict(years), 'year')}"
-        f"{_count_table('province', _by(data.reports, 'province'), 'province')}"
-        f"{_count_table('format', _by(data.reports, 'format'), 'format')}"
+        f"{_count_table('province', facets['province'], 'province')}"
+        f"{_count_table('format', facets['format'], 'format')}"
         "</div>"
         '<h2 id="review">Reports to review</h2>'
         f"{_problem_list(data, reviewed)}"
@@ -828,12 +930,17 @@ def load_site_data(
     curated: Curated,
     *,
     page_ids: Iterable[str] | None = None,
+    run_ids: Iterable[str] | None = None,
     runs: Sequence[Mapping[str, Any]],
     written: Mapping[str, pa.Table] | None = None,
 ) -> SiteData:
     """Read what the site needs: light columns of every report, the rest only for pages.
 
     ``page_ids``: the reports whose pages will be built (``None``: all that need one).
+    ``run_ids``: the runs whose pages will be built (``None``: all).
+    The overview's counts are computed over the light columns in Arrow; rows become Python
+    dicts only for the reports shown one by one (those needing a page, those of the runs
+    built) and the quarantined objects.
     Rule results and the normalized text are read for those reports only, with the
     ids pushed into the Delta scan.
     ``written``: the rows a run has just committed (``facts``, ``rule_results``,
@@ -847,33 +954,34 @@ def load_site_data(
     from deltalake.exceptions import TableNotFoundError
 
     from tasks.delta import reports_in
-    from tasks.reviews import is_stale
 
     settings = curated.settings
     try:
-        reports = curated.read("reports", columns=[*REPORT_COLUMNS, "review_status"]).to_pylist()
-        outcomes = curated.read("outcomes", columns=OUTCOME_COLUMNS).to_pylist()
+        every = curated.read("reports", columns=[*REPORT_COLUMNS, "review_status"])
+        outcomes = curated.read("outcomes", columns=OUTCOME_COLUMNS)
     except TableNotFoundError:
         curated.ensure_tables()
-        reports, outcomes = [], []
-    current = {str(o["key"]): o for o in outcomes}
-    reviews = []
-    for review in curated.reviews():
-        row = review.as_row()
-        row["stale"] = is_stale(review, current.get(review.key))
-        reviews.append(row)
+        every = outcomes = None
     data = SiteData(
-        reports=reports,
+        reports=[],
         failed=[],
         texts={},
-        quarantined=[o for o in outcomes if o.get("outcome") == "quarantined"],
+        quarantined=(
+            []
+            if outcomes is None
+            else outcomes.filter(pc.equal(outcomes["outcome"], "quarantined")).to_pylist()
+        ),
         runs=[dict(r) for r in runs],
-        reviews=reviews,
+        reviews=_reviews(curated, outcomes),
         raw_root="../" * settings.quality_prefix.count("/"),
         bucket=settings.bucket,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        overview=Overview.of(every if every is not None else pa.table({})),
     )
     reviewed = review_state(data)
+    if every is not None:
+        data.reports = _shown(every, reviewed, run_ids)
+    reports = data.reports
     asked = None if page_ids is None else set(page_ids)
     ids = sorted(
         str(r["report_id"])
@@ -919,6 +1027,48 @@ def load_site_data(
     return data
 
 
+def _reviews(curated: Curated, outcomes: pa.Table | None) -> list[dict[str, Any]]:
+    """The review decisions as rows, each marked stale when its file changed since."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from tasks.reviews import is_stale
+
+    stored = curated.reviews()
+    keys = pa.array(sorted({review.key for review in stored}), pa.string())
+    current = (
+        {str(o["key"]): o for o in outcomes.filter(pc.is_in(outcomes["key"], keys)).to_pylist()}
+        if outcomes is not None
+        else {}
+    )
+    rows = []
+    for review in stored:
+        row = review.as_row()
+        row["stale"] = is_stale(review, current.get(review.key))
+        rows.append(row)
+    return rows
+
+
+def _shown(
+    every: pa.Table, reviewed: Mapping[str, str], run_ids: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """The reports shown one by one: those needing a page (``needs_page``) and the built
+    runs' own (every report when every run page is built)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if run_ids is None:
+        return cast("list[dict[str, Any]]", every.to_pylist())
+    shown = pc.or_(
+        pc.or_(
+            pc.is_in(every["quality_status"], pa.array(PAGE_STATUSES)),
+            pc.is_in(every["report_id"], pa.array(sorted(reviewed), pa.string())),
+        ),
+        pc.is_in(every["run_id"], pa.array(sorted(map(str, run_ids)), pa.string())),
+    )
+    return cast("list[dict[str, Any]]", every.filter(pc.fill_null(shown, False)).to_pylist())
+
+
 def write_site(
     curated: Curated,
     *,
@@ -935,8 +1085,9 @@ def write_site(
     if runs is None:
         runs = list(curated.store.get_json(runs_key) or []) if curated.store.head(runs_key) else []
     ids = None if report_ids is None else list(report_ids)
-    data = load_site_data(curated, page_ids=ids, runs=runs, written=written)
-    pages = build_site(data, report_ids=ids, run_ids=run_ids)
+    wanted_runs = None if run_ids is None else list(run_ids)
+    data = load_site_data(curated, page_ids=ids, run_ids=wanted_runs, runs=runs, written=written)
+    pages = build_site(data, report_ids=ids, run_ids=wanted_runs)
 
     def put(path: str) -> None:
         kind = "application/json" if path.endswith(".json") else "text/html; charset=utf-8"

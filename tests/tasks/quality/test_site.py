@@ -183,3 +183,18 @@ def test_an_incomplete_report_lists_its_missing_cells() -> None:
     page = build_site(data)[report_page("a")].decode()
     assert '<h2 id="missing-cells">Missing cells</h2>' in page
     assert "147 of 161" in page and "new_received/legal_service_org" in page
+
+
+def test_after_a_run_only_the_reports_shown_one_by_one_become_rows(dataset: Dataset) -> None:
+    """The overview counts every report from the columns; dicts only for those with a page
+    (and a built run's own reports), so a run's site does not grow a dict per report."""
+    curated = curated_zone(dataset.settings)
+    every = curated.read("reports", columns=["report_id", "quality_status"]).to_pylist()
+    data = load_site_data(curated, page_ids=[], run_ids=[], runs=[])
+    assert data.counted().reports == len(every) == 4
+    assert sorted(r["report_id"] for r in data.reports) == sorted(
+        r["report_id"] for r in every if r["quality_status"] in {"warn", "fail"}
+    )
+    assert len(data.reports) < len(every)
+    with_run = load_site_data(curated, page_ids=[], run_ids=[dataset.run_id], runs=[])
+    assert len(with_run.reports) == len(every)  # the run's page lists all of its reports
