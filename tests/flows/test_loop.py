@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,7 +14,7 @@ from tasks.store import S3ObjectStore, aws_client_kwargs
 from tests.support.loops import run_loops
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from govreports.settings import Settings
@@ -113,3 +113,62 @@ def test_run_creation_is_idempotent_per_object_version(
     )
 
     assert first.id == again.id
+
+
+def _events(
+    until: Callable[[list[Any]], bool], *, name: str, resource: str = "", timeout: float = 60
+) -> list[Any]:
+    """The Prefect server's events named ``name*`` about ``resource*``, once ``until`` holds
+    for them (the server persists events in batches, a few seconds after they arrive)."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            query = EventFilter(
+                event=EventNameFilter(prefix=[name]),
+                resource=EventResourceFilter(id_prefix=[resource]) if resource else None,
+            )
+            events = list(client.read_events(query, limit=50).events)
+            if until(events) or time.monotonic() > deadline:
+                return events
+            time.sleep(0.5)
+
+
+def test_each_object_has_its_event_and_each_batch_its_announcement(
+    running: Curated, corpus_dir: Path
+) -> None:
+    """What downstream flows trigger on: a published or quarantined event per object, named
+    by its S3 address; and the watcher's announcement of each batch with the run taking it."""
+    bucket = running.settings.bucket
+    data = (corpus_dir / "reports" / "2021fmt_pingtan_2023.txt").read_bytes()
+    running.store.put("raw/events/report.txt", data)
+    running.store.put("raw/events/broken.docx", b"PK\x03\x04 not really a zip")
+    wait_for_outcomes(running, 2)
+    outcomes = running.outcomes()
+
+    mine = f"s3://{bucket}/raw/events/"
+    done = {
+        e.resource.id: e
+        for e in _events(lambda found: len(found) >= 2, name="govreports.report.", resource=mine)
+    }
+    published = done[f"{mine}report.txt"]
+    assert published.event == "govreports.report.published"
+    assert published.payload["report_id"] == outcomes["raw/events/report.txt"]["report_id"]
+    assert published.payload["etag"] == outcomes["raw/events/report.txt"]["etag"]
+    quarantined = done[f"{mine}broken.docx"]
+    assert quarantined.event == "govreports.report.quarantined"
+    assert quarantined.payload["stage"] == outcomes["raw/events/broken.docx"]["stage"]
+
+    uploaded = {"raw/events/report.txt", "raw/events/broken.docx"}
+
+    def announced(events: list[Any]) -> set[str]:
+        return {k for e in events if e.payload["bucket"] == bucket for k in e.payload["keys"]}
+
+    received = _events(lambda found: uploaded <= announced(found), name="govreports.batch.")
+    assert uploaded <= announced(received)
+    received = [e for e in received if e.payload["bucket"] == bucket]
+    for e in received:
+        assert e.resource.id.startswith("prefect.flow-run.")
+        assert e.payload["objects"] >= len(e.payload["keys"])
