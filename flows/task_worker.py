@@ -38,8 +38,13 @@ def serve(settings: Settings, *, limit: int, ready_file: Path | None = None) -> 
     from prefect.settings import PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW, temporary_settings
     from prefect.task_worker import serve as serve_tasks
 
+    from expectations._suite import runner
     from flows.ingest import ingest_batch
     from tasks.isolation import prestart
+    from tasks.memory import settle_heap
+
+    runner()  # the Great Expectations context, built here rather than by the first run
+    settle_heap()  # what is alive now lives as long as the process (tasks/memory.py)
 
     # The parse worker process starts beside the subscription, not on the first upload.
     threading.Thread(target=prestart, args=(settings,), daemon=True).start()

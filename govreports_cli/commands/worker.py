@@ -24,12 +24,14 @@ def run(args: argparse.Namespace) -> int:
     configure_allocators()
     from flows.deployments import DEPLOYMENTS, load_flow
     from flows.worker import WarmWorker
+    from tasks.memory import settle_heap
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     worker = WarmWorker(
         {s.full_name: load_flow(s) for s in DEPLOYMENTS}, concurrency=args.concurrency
     )
+    settle_heap()  # the flows and their libraries are loaded: they live as long as the process
     try:
         worker.run(stop)
     except KeyboardInterrupt:

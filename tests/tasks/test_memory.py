@@ -121,3 +121,44 @@ def test_one_heavy_stage_slot_per_setting_shared_by_the_process() -> None:
     # ... and goes in once it is released.
     assert entered.wait(10)
     t.join()
+
+
+def test_a_settled_heap_freezes_what_is_alive_and_still_collects_new_cycles() -> None:
+    got = _child(
+        """
+        import gc
+        import json
+        import weakref
+        from tasks.memory import GC_THRESHOLDS, settle_heap
+
+        class Node:
+            pass
+
+        before = Node()  # alive when the heap settles: frozen, never walked again
+        frozen = settle_heap()
+        # A reference cycle made afterwards, unreachable once `del`: only the collector
+        # frees it, and it must.
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = []
+        weakref.finalize(a, gone.append, "a")
+        del a, b
+        gc.collect()
+        print(json.dumps({
+            "frozen": frozen,
+            "frozen_now": gc.get_freeze_count(),
+            "before_is_frozen": not gc.is_tracked(before) or not any(
+                o is before for o in gc.get_objects()
+            ),
+            "thresholds": list(gc.get_threshold()),
+            "expected": list(GC_THRESHOLDS),
+            "cycle_freed": gone == ["a"],
+        }))
+        """
+    )
+    assert got["frozen"] == got["frozen_now"]
+    assert isinstance(got["frozen"], int)
+    assert got["frozen"] > 1000, got  # the interpreter and the modules it loaded
+    assert got["before_is_frozen"] is True
+    assert got["thresholds"] == got["expected"]
+    assert got["cycle_freed"] is True
