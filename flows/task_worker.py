@@ -34,7 +34,6 @@ def serve(settings: Settings, *, limit: int, ready_file: Path | None = None) -> 
     reconfigures logging, which flushes Prefect's API log handler from its event loop and
     raises "Cannot call APILogWorker.flush from the global event loop" in 3.8.8.)
     """
-    import great_expectations  # noqa: F401 - seconds to import: paid here, not by the first run
     from prefect.settings import PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW, temporary_settings
     from prefect.task_worker import serve as serve_tasks
 
@@ -43,7 +42,8 @@ def serve(settings: Settings, *, limit: int, ready_file: Path | None = None) -> 
     from tasks.isolation import prestart
     from tasks.memory import settle_heap
 
-    runner()  # the Great Expectations context, built here rather than by the first run
+    # Great Expectations (seconds to import) and its context: paid here, not by the first run.
+    runner()
     settle_heap()  # what is alive now lives as long as the process (tasks/memory.py)
 
     # The parse worker process starts beside the subscription, not on the first upload.
