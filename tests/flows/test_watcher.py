@@ -67,8 +67,30 @@ def test_a_burst_is_batched_until_the_window_closes() -> None:
     assert w.step(now=0.5) == 0  # still arriving: keep collecting
     source.waiting += [arrival("raw/2.txt"), arrival("raw/3.txt")]
 
-    assert w.step(now=1.0) == 4
-    assert [len(keys) for keys, _ in launch.calls] == [3, 1]  # max_batch 3
+    assert w.step(now=1.0) == 3  # the window closed: a full run (max_batch 3) goes
+    assert w.step(now=1.5) == 1  # a quiet turn: the burst is over, the rest goes
+    assert [len(keys) for keys, _ in launch.calls] == [3, 1]
+
+
+def test_a_window_closing_mid_burst_launches_full_runs_and_keeps_the_rest() -> None:
+    """Burst bench (10,000 objects, max_batch 800, a listing every ~5 s): each burst window
+    closed on ~2,500 pending objects and went as runs of 800, 800, 800 and the remainder
+    (69, 148, 183 objects), each costing a full run's commits and suite runs."""
+    source, launch = ListSource([arrival(f"raw/{i}.txt") for i in range(2)]), Launches()
+    w = Watcher(source=source, launch=launch, bucket="b", window=1.0, max_batch=3, burst_window=5)
+    w.step(now=0.0)
+    source.waiting += [arrival(f"raw/{i}.txt") for i in range(2)]  # delivered again: not new
+    source.waiting.append(arrival("raw/2.txt"))
+    assert w.step(now=0.5) == 3  # full
+    source.waiting += [arrival(f"raw/{i}.txt") for i in range(3, 7)]
+    w.step(now=2.0)
+    source.waiting.append(arrival("raw/7.txt"))
+    assert w.step(now=5.5) == 3  # its window closed while objects still arrive
+    assert launch.calls[-1][0] == ["raw/3.txt", "raw/4.txt", "raw/5.txt"]  # oldest first
+    assert sorted(w.pending) == ["raw/6.txt@e", "raw/7.txt@e"]  # collecting on
+    assert w.step(now=6.0) == 2  # a quiet turn: the burst is over, the rest goes
+    assert [len(keys) for keys, _ in launch.calls] == [3, 3, 2]
+    assert w.pending == {} and w.first_arrival is None
 
 
 def test_a_failed_launch_is_retried_and_not_acknowledged() -> None:
