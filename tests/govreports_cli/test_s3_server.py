@@ -143,6 +143,125 @@ def test_other_listings_are_left_to_moto(query: str) -> None:
     assert fast_list(environ) is None
 
 
+_GET_CASES = [
+    pytest.param("raw/a.txt", {}, id="whole"),
+    pytest.param("raw/b c&d<e>.html", {}, id="quoted-key"),
+    pytest.param("raw/淮安市2024年报告.pdf", {}, id="utf8-key"),
+    pytest.param("raw/x+y%z.txt", {}, id="plus-percent-key"),
+    pytest.param("raw/a.txt", {"Range": "bytes=2-5"}, id="range"),
+    pytest.param("raw/a.txt", {"Range": "bytes=-4"}, id="suffix"),
+    pytest.param("raw/a.txt", {"Range": "bytes=-400"}, id="suffix-past-start"),
+    pytest.param("raw/a.txt", {"Range": "bytes=3-"}, id="open-range"),
+    pytest.param("raw/a.txt", {"Range": "bytes=0-9999"}, id="range-past-end"),
+    pytest.param("raw/a.txt", {"Range": "bytes=5-2"}, id="reversed-range"),
+    pytest.param("raw/a.txt", {"Range": "bytes=x-y"}, id="unparsable-range"),
+    pytest.param("raw/a.txt", {"Range": "bytes=-"}, id="empty-range"),
+    pytest.param("sum.bin", {}, id="checksum-stored"),
+    pytest.param("sum.bin", {"x-amz-checksum-mode": "ENABLED"}, id="checksum-asked"),
+    pytest.param("sum.bin", {"x-amz-checksum-mode": "ENABLED", "Range": "bytes=1-3"}, id="ck-part"),
+    pytest.param("sum.bin", {"x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-"}, id="ck-all"),
+    pytest.param("typed.html", {}, id="content-type"),
+    pytest.param("versioned/raw/a.txt", {}, id="versioned-bucket"),
+    # Past moto's in-memory buffer (~5 MB): its bytes are in a temporary file.
+    pytest.param("big.bin", {"Range": "bytes=5999800-"}, id="big-tail"),
+    pytest.param("big.bin", {"Range": "bytes=-8"}, id="big-footer"),
+    pytest.param("big.bin", {"Range": "bytes=100-199"}, id="big-middle"),
+]
+
+
+def _answers(app: Any, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """status, headers (lower-cased names; the per-request ones left out) and body."""
+    from werkzeug.test import Client
+
+    response = Client(app).get(path, headers={"Authorization": _SIGNED.format("s3"), **headers})
+    shown = {
+        name.lower(): value
+        for name, value in response.headers.items()
+        if name.lower() not in {"x-amzn-requestid", "date", "server"}
+    }
+    return response.status_code, shown, response.get_data()
+
+
+@pytest.fixture
+def moto_s3() -> Any:
+    """moto in this process with the keys of these tests; yields moto's own S3 application."""
+    import boto3
+    from moto import mock_aws
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="bucket")
+        for key in (*_KEYS, "raw/gone.txt"):
+            s3.put_object(Bucket="bucket", Key=key, Body=("content of " + key).encode())
+        s3.delete_object(Bucket="bucket", Key="raw/gone.txt")
+        s3.put_object(
+            Bucket="bucket", Key="sum.bin", Body=b"checksummed", ChecksumAlgorithm="CRC32"
+        )
+        s3.put_object(Bucket="bucket", Key="typed.html", Body=b"<p>", ContentType="text/html")
+        big = bytes(range(256)) * (6_000_000 // 256)
+        s3.put_object(Bucket="bucket", Key="big.bin", Body=big)
+        s3.create_bucket(Bucket="versioned")
+        s3.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"first")
+        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"second version")
+        yield create_backend_app("s3")
+
+
+@pytest.mark.parametrize(("key", "headers"), _GET_CASES)
+def test_fast_get_answers_as_moto_does(moto_s3: Any, key: str, headers: dict[str, str]) -> None:
+    """``fast_get`` against moto's own S3 app: the same status, headers and bytes."""
+    from govreports_cli.s3_server import fast_get
+
+    def fast(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        got = fast_get(environ)
+        assert got is not None, "left to moto"
+        start_response(got.status, got.headers)
+        return [got.body]
+
+    bucket, path = (
+        ("versioned", key.split("/", 1)[1])
+        if key.startswith("versioned/")
+        else (
+            "bucket",
+            key,
+        )
+    )
+    url = f"/{bucket}/{quote(path)}"
+    assert _answers(fast, url, headers) == _answers(moto_s3, url, headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        pytest.param("GET", "/bucket/raw/missing.txt", {}, id="missing"),
+        pytest.param("GET", "/bucket/raw/gone.txt", {}, id="delete-marker"),
+        pytest.param("GET", "/nobucket/raw/a.txt", {}, id="no-bucket"),
+        pytest.param("GET", "/bucket/raw/a.txt?versionId=1", {}, id="version"),
+        pytest.param("GET", "/bucket/raw/a.txt?partNumber=1", {}, id="part"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"If-None-Match": '"x"'}, id="if-none-match"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"If-Match": '"x"'}, id="if-match"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"Range": "bytes=0-1,4-5"}, id="two-ranges"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"Range": "bytes=9999-"}, id="unsatisfiable"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"Range": "bytes=-0"}, id="empty-suffix"),
+        pytest.param("GET", "/bucket/raw/a.txt", {"Range": "items=0-1"}, id="other-unit"),
+        pytest.param("HEAD", "/bucket/raw/a.txt", {}, id="head"),
+        pytest.param("GET", "/bucket", {}, id="bucket"),
+    ],
+)
+def test_other_gets_are_left_to_moto(
+    moto_s3: Any, method: str, path: str, headers: dict[str, str]
+) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from govreports_cli.s3_server import fast_get
+
+    plain = EnvironBuilder(path="/bucket/raw/a.txt").get_environ()
+    assert fast_get(plain) is not None  # built the same way, a plain GET is answered
+    environ = EnvironBuilder(path=path, method=method, headers=headers).get_environ()
+    assert fast_get(environ) is None
+
+
 @pytest.mark.s3
 def test_requests_share_one_connection(s3_server: Server) -> None:
     """One keep-alive connection carries a client's requests (werkzeug's own handler closed it
