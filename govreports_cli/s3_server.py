@@ -153,21 +153,26 @@ def _contents(key: Any, shown: Callable[[str], str]) -> str:
     )
 
 
+def _moto_bucket(name: str) -> Any:
+    """moto's bucket ``name`` (its ``FakeBucket``) in whichever account holds it, or None."""
+    from moto.s3.models import s3_backends
+
+    located = s3_backends.bucket_accounts.get(name)
+    if located is None:
+        return None
+    partition, account = located
+    return s3_backends[account][partition].buckets.get(name)
+
+
 def fast_list(environ: dict[str, Any]) -> bytes | None:
     """The XML answer to a plain ListObjectsV2 request, or None to leave the request to moto.
 
     Same answer as moto's (keys in byte order, ``max-keys`` 1000 by default, url-encoded names
     under ``encoding-type=url``); the continuation token is the last key returned, encoded.
     """
-    from moto.s3.models import s3_backends
-
     listing = _listing(environ)
-    located = None if listing is None else s3_backends.bucket_accounts.get(listing.bucket)
-    if listing is None or located is None:
-        return None
-    partition, account = located
-    bucket = s3_backends[account][partition].buckets.get(listing.bucket)
-    if bucket is None:
+    bucket = None if listing is None else _moto_bucket(listing.bucket)
+    if listing is None or bucket is None:
         return None
     # One C-level copy of the key -> versions map, taken under the GIL: uploads landing
     # meanwhile are in the next listing, never a "changed size during iteration".
@@ -249,7 +254,7 @@ def _byte_range(spec: str | None, size: int) -> tuple[int, int] | None:
 def _plain_get_key(environ: dict[str, Any]) -> Any:
     """The latest version of the key a plain GET asks for (moto's ``FakeKey``), or None: not
     a plain GET, or no such object (moto answers those)."""
-    from moto.s3.models import FakeKey, s3_backends
+    from moto.s3.models import FakeKey
 
     raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
     if (
@@ -262,11 +267,7 @@ def _plain_get_key(environ: dict[str, Any]) -> Any:
         return None
     # moto's own reading of a path-style URL: unquoted, the bucket, then the key.
     bucket_name, _, key_name = unquote(raw).lstrip("/").partition("/")
-    located = s3_backends.bucket_accounts.get(bucket_name) if key_name else None
-    if located is None:
-        return None
-    partition, account = located
-    bucket = s3_backends[account][partition].buckets.get(bucket_name)
+    bucket = _moto_bucket(bucket_name) if key_name else None
     key = None if bucket is None or bucket.logging else bucket.keys.get(key_name)
     # Missing, a delete marker, archived: moto's own answer.
     return key if isinstance(key, FakeKey) and key.storage_class == "STANDARD" else None
@@ -282,15 +283,17 @@ def fast_get(environ: dict[str, Any]) -> Answer | None:
         wanted = _byte_range(environ.get("HTTP_RANGE"), key.size)
     except _LeaveToMoto:
         return None
-    checksum = environ.get("HTTP_X_AMZ_CHECKSUM_MODE") == "ENABLED" and key.checksum_algorithm
-    if checksum and key.checksum_type == "COMPOSITE":
+    asked = environ.get("HTTP_X_AMZ_CHECKSUM_MODE") == "ENABLED" and key.checksum_algorithm
+    if asked and key.checksum_type == "COMPOSITE":
         return None
+    # A part of the object gets no checksum: the stored one is the whole object's.
+    part = wanted is not None and (wanted[0] > 0 or wanted[1] < key.size - 1)
     # Built as moto's get_object builds them, in its order.
     headers: dict[str, str] = {}
     if key.version_id != "null":
         headers["x-amz-version-id"] = str(key.version_id)
     headers.update(key.response_dict)
-    if checksum:
+    if asked and not part:
         headers[f"x-amz-checksum-{key.checksum_algorithm.lower()}"] = str(key.checksum_value)
         if key.checksum_type:
             headers["x-amz-checksum-type"] = str(key.checksum_type)
@@ -300,9 +303,6 @@ def fast_get(environ: dict[str, Any]) -> Answer | None:
     if wanted is None:
         return Answer("200 OK", list(headers.items()), key.value)
     begin, end = wanted
-    if begin or end < key.size - 1:  # a part of the object: its checksum is not the part's
-        for name in [h for h in headers if h.startswith("x-amz-checksum-")]:
-            del headers[name]
     body = _part(key, begin, end)
     headers["content-range"] = f"bytes {begin}-{end}/{key.size}"
     headers["content-length"] = str(len(body))

@@ -74,6 +74,32 @@ def _listed(app: Any, query: str) -> tuple[dict[str, Any], str | None]:
     )
 
 
+@pytest.fixture
+def moto_s3() -> Any:
+    """moto in this process with the keys of these tests; yields moto's own S3 application."""
+    import boto3
+    from moto import mock_aws
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="bucket")
+        for key in (*_KEYS, "raw/gone.txt"):
+            s3.put_object(Bucket="bucket", Key=key, Body=("content of " + key).encode())
+        s3.delete_object(Bucket="bucket", Key="raw/gone.txt")
+        s3.put_object(
+            Bucket="bucket", Key="sum.bin", Body=b"checksummed", ChecksumAlgorithm="CRC32"
+        )
+        s3.put_object(Bucket="bucket", Key="typed.html", Body=b"<p>", ContentType="text/html")
+        big = bytes(range(256)) * (6_000_000 // 256)
+        s3.put_object(Bucket="bucket", Key="big.bin", Body=big)
+        s3.create_bucket(Bucket="versioned")
+        s3.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"first")
+        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"second version")
+        yield create_backend_app("s3")
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -91,13 +117,9 @@ def _listed(app: Any, query: str) -> tuple[dict[str, Any], str | None]:
         pytest.param("prefix=nothing/", id="empty"),
     ],
 )
-def test_fast_listing_answers_as_moto_does(query: str) -> None:
+def test_fast_listing_answers_as_moto_does(moto_s3: Any, query: str) -> None:
     """``fast_list`` against moto's own S3 app on the same keys: the same pages, entries and
     fields, whatever the tokens (each server follows its own)."""
-    import boto3
-    from moto import mock_aws
-    from moto.moto_server.werkzeug_app import create_backend_app
-
     from govreports_cli.s3_server import fast_list
 
     def fast(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -106,24 +128,17 @@ def test_fast_listing_answers_as_moto_does(query: str) -> None:
         start_response("200 OK", [("Content-Type", "application/xml")])
         return [body]
 
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="bucket")
-        for key in (*_KEYS, "raw/gone.txt"):
-            s3.put_object(Bucket="bucket", Key=key, Body=key.encode())
-        s3.delete_object(Bucket="bucket", Key="raw/gone.txt")
-        moto_app = create_backend_app("s3")
-        pages: dict[str, list[dict[str, Any]]] = {"fast": [], "moto": []}
-        for name, app in (("fast", fast), ("moto", moto_app)):
-            token: str | None = None
-            while True:
-                more = f"&continuation-token={quote(token)}" if token else ""  # as clients send it
-                page, token = _listed(app, query + more)
-                pages[name].append(page)
-                if token is None:
-                    break
-                assert len(pages[name]) < 10
-        assert pages["fast"] == pages["moto"]
+    pages: dict[str, list[dict[str, Any]]] = {"fast": [], "moto": []}
+    for name, app in (("fast", fast), ("moto", moto_s3)):
+        token: str | None = None
+        while True:
+            more = f"&continuation-token={quote(token)}" if token else ""  # as clients send it
+            page, token = _listed(app, query + more)
+            pages[name].append(page)
+            if token is None:
+                break
+            assert len(pages[name]) < 10
+    assert pages["fast"] == pages["moto"]
 
 
 @pytest.mark.parametrize(
@@ -180,32 +195,6 @@ def _answers(app: Any, path: str, headers: dict[str, str]) -> tuple[int, dict[st
         if name.lower() not in {"x-amzn-requestid", "date", "server"}
     }
     return response.status_code, shown, response.get_data()
-
-
-@pytest.fixture
-def moto_s3() -> Any:
-    """moto in this process with the keys of these tests; yields moto's own S3 application."""
-    import boto3
-    from moto import mock_aws
-    from moto.moto_server.werkzeug_app import create_backend_app
-
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="bucket")
-        for key in (*_KEYS, "raw/gone.txt"):
-            s3.put_object(Bucket="bucket", Key=key, Body=("content of " + key).encode())
-        s3.delete_object(Bucket="bucket", Key="raw/gone.txt")
-        s3.put_object(
-            Bucket="bucket", Key="sum.bin", Body=b"checksummed", ChecksumAlgorithm="CRC32"
-        )
-        s3.put_object(Bucket="bucket", Key="typed.html", Body=b"<p>", ContentType="text/html")
-        big = bytes(range(256)) * (6_000_000 // 256)
-        s3.put_object(Bucket="bucket", Key="big.bin", Body=big)
-        s3.create_bucket(Bucket="versioned")
-        s3.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
-        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"first")
-        s3.put_object(Bucket="versioned", Key="raw/a.txt", Body=b"second version")
-        yield create_backend_app("s3")
 
 
 @pytest.mark.parametrize(("key", "headers"), _GET_CASES)
