@@ -358,27 +358,33 @@ def _commit_rows(
 ) -> list[str]:
     """One commit per table: the batch's rows replace its ``touched`` ids (their year
     partitions only, unless ``whole``), and the re-validated ``later`` reports still on
-    record take their new verdicts in the same ``rule_results``/``reports``/``clean`` commits.
+    record take their new rule results in the same ``rule_results`` commit, and their new
+    verdicts in the ``reports``/``clean`` commits when the verdict changed.
     Returns the later reports written."""
-    updated = _revalidated_rows(curated, later)
-    found = set(updated["report_id"].to_pylist())
-    extra: dict[str, pa.Table] = {}
+    found, changed = _revalidated_rows(curated, later)
+    extra: dict[str, tuple[pa.Table, set[str]]] = {}
     if found:
         # Rule results only of the later reports still on record (another run may have
         # dropped one since validation read it): no rows without their report.
         rules = [later[rid].rule_results for rid in sorted(found)]
-        extra["rule_results"] = pa.concat_tables(rules, promote_options="default")
-        extra["reports"] = updated
-        extra["clean"] = clean_rows(updated)
+        extra["rule_results"] = (pa.concat_tables(rules, promote_options="default"), found)
+    if changed.num_rows:
+        # A reports/clean row is rewritten only when its verdict changed: replacing one row
+        # rewrites the whole file holding it, document text included, and most re-validated
+        # verdicts stay as they were (docs/adr/0017-bursts.md).
+        ids = set(changed["report_id"].to_pylist())
+        extra["reports"] = (changed, ids)
+        extra["clean"] = (clean_rows(changed), ids)
     later_years = {later[rid].report_year for rid in found}
-    both = reports_in(touched | found, touched_years | later_years, whole=whole)
     commits: dict[str, tuple[pa.Table, str]] = {}
     for name, data in tables.items():
+        rows, ids = data, touched
         if name in extra:
-            rows = pa.concat_tables([data, extra[name]], promote_options="default")
-            commits[name] = (rows, both)
-        elif touched:
-            commits[name] = (data, reports_in(touched, touched_years, whole=whole))
+            more, also = extra[name]
+            rows, ids = pa.concat_tables([data, more], promote_options="default"), touched | also
+        if ids:
+            years = touched_years | later_years if ids != touched else touched_years
+            commits[name] = (rows, reports_in(ids, years, whole=whole))
     # A table missing from COMMIT_STEPS would silently not be committed.
     if unstepped := set(commits).difference(*COMMIT_STEPS):
         raise RuntimeError(f"no commit step for {sorted(unstepped)} (tasks.publish.COMMIT_STEPS)")
@@ -391,24 +397,47 @@ def _commit_rows(
     return sorted(found)
 
 
-def _revalidated_rows(curated: Curated, later: dict[str, Revalidated]) -> pa.Table:
-    """The ``reports`` rows of the re-validated later years, with their new verdicts.
+def _revalidated_rows(curated: Curated, later: dict[str, Revalidated]) -> tuple[set[str], pa.Table]:
+    """The re-validated later reports still on record, and the ``reports`` rows, with their
+    new verdicts, of those whose verdict changed.
 
     Read at publish time (the rows as they are now); a report no longer on record is left
-    out."""
+    out. The verdict columns are read first; whole rows (text included) only of the
+    changed ones."""
     from govreports.contract.tables import REPORTS
 
     if not later:
-        return REPORTS.empty_table()
+        return set(), REPORTS.empty_table()
     years = {r.report_year for r in later.values()}
-    located = curated.select("reports", None, reports_in(later, years))
+    verdicts = curated.select("reports", ["report_id", *_VERDICT], reports_in(later, years))
+    found: set[str] = set()
+    changed: set[str] = set()
+    for row in verdicts.to_pylist():
+        new = later[row["report_id"]]
+        found.add(new.report_id)
+        if _verdict_row(new) != tuple(_listed(row[c]) for c in _VERDICT):
+            changed.add(new.report_id)
+    if not changed:
+        return found, REPORTS.empty_table()
+    located = curated.select(
+        "reports", None, reports_in(changed, {later[rid].report_year for rid in changed})
+    )
     rows = located.to_pylist()
     for row in rows:
-        new = later[row["report_id"]]
-        row["quality_status"] = new.after
-        row["failed_rules"] = list(new.failed_rules)
-        row["warned_rules"] = list(new.warned_rules)
-    return pa.Table.from_pylist(rows, schema=located.schema)
+        row.update(zip(_VERDICT, _verdict_row(later[row["report_id"]]), strict=True))
+    return found, pa.Table.from_pylist(rows, schema=located.schema)
+
+
+# The columns of a ``reports`` row that a re-validation can change.
+_VERDICT = ("quality_status", "failed_rules", "warned_rules")
+
+
+def _verdict_row(r: Revalidated) -> tuple[object, ...]:
+    return (r.after, list(r.failed_rules), list(r.warned_rules))
+
+
+def _listed(value: object) -> object:
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 class LedgerMovedError(Exception):

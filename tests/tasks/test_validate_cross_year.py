@@ -183,3 +183,36 @@ def test_an_earlier_year_found_superseded_at_publish_revalidates_nothing(fresh: 
     final = _final(settings)
     assert final["reports"][2022][0] == "warn"
     assert "R8" in final["reports"][2022][2]
+
+
+def test_a_verdict_unchanged_by_revalidation_rewrites_no_report_file(fresh: Any) -> None:
+    """Y-1 arrives after Y and agrees with it: Y's cross-year rule results are rewritten, its
+    reports and clean rows are not (replacing a row rewrites the file holding it, text
+    included). The final state is the one-batch order's all the same."""
+    # Carries 1 forward as Y says it carried over; its rules in force + Y's issued - repealed
+    # = Y's in force.
+    earlier = report_2021(
+        hashlib.sha256(b"y-1 agrees").hexdigest(), agency=AGENCY, year=2021, in_force=(9, 27)
+    )
+    _, later = _reports()
+
+    together = fresh()
+    _run(together, [later, earlier], "one-batch")
+
+    settings = fresh()
+    _run(settings, [later], "first")
+    curated = Curated(settings, S3ObjectStore.from_settings(settings))
+
+    def files(name: str) -> set[str]:
+        return {u for u in curated.table(name).file_uris() if "report_year=2022" in u}
+
+    before = {name: files(name) for name in ("reports", "clean", "rule_results")}
+    late = _run(settings, [earlier], "second")
+
+    [same] = late.summary()["revalidated"]
+    assert (same["report_year"], same["before"], same["after"]) == (2022, "pass", "pass"), same
+    after = {name: files(name) for name in before}
+    assert after["reports"] == before["reports"]
+    assert after["clean"] == before["clean"]
+    assert after["rule_results"] != before["rule_results"]
+    assert _final(settings) == _final(together)
