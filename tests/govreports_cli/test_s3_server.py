@@ -251,6 +251,138 @@ def test_other_gets_are_left_to_moto(
     assert fast_get(environ) is None
 
 
+_PUT_CASES = [
+    pytest.param("bucket", "put/a.txt", {}, id="plain"),
+    pytest.param("bucket", "put/empty.txt", {}, id="empty-body"),
+    pytest.param("bucket", "put/b c&d<e>.html", {"Content-Type": "text/html"}, id="quoted-typed"),
+    pytest.param("bucket", "put/淮安市2024年报告.pdf", {}, id="utf8-key"),
+    pytest.param(
+        "bucket",
+        "put/meta.txt",
+        {"x-amz-meta-source": "watcher", "Cache-Control": "no-cache", "X-Amz-Meta-Run": "7"},
+        id="metadata",
+    ),
+    pytest.param(
+        "bucket",
+        "put/sum.bin",
+        {"x-amz-sdk-checksum-algorithm": "CRC32", "x-amz-checksum-crc32": "AAAAAA=="},
+        id="checksum-given",
+    ),
+    pytest.param(
+        "bucket",
+        "put/signed.txt",
+        {"x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": "20261205T000000Z"},
+        id="sigv4-headers",
+    ),
+    pytest.param("bucket", "raw/a.txt", {}, id="overwrite"),
+    pytest.param("versioned", "raw/a.txt", {}, id="versioned-bucket"),
+]
+
+
+def _put_answer(app: Any, bucket: str, key: str, headers: dict[str, str]) -> Any:
+    from werkzeug.test import Client
+
+    body = ("bytes of " + key).encode() if "empty" not in key else b""
+    return Client(app).put(
+        f"/{bucket}/{quote(key)}",
+        data=body,
+        headers={"Authorization": _SIGNED.format("s3"), **headers},
+    )
+
+
+def _stored(app: Any, bucket: str, key: str) -> Any:
+    """What a later GET and moto's key say about the object: its answer, metadata, checksum."""
+    from moto.s3.models import s3_backends
+
+    located = s3_backends.bucket_accounts[bucket]
+    versions = s3_backends[located[1]][located[0]].buckets[bucket].keys.getlist(key)
+    latest = versions[-1]
+    return (
+        _answers(app, f"/{bucket}/{quote(key)}", {}),
+        len(versions),
+        dict(latest.metadata),
+        latest.checksum_algorithm,
+        latest.checksum_value,
+        latest.acl.to_config_dict() if latest.acl else None,
+    )
+
+
+# Per-object values that differ between any two uploads.
+_UNIQUE = {"last-modified", "x-amz-version-id"}
+
+
+@pytest.mark.parametrize(("bucket", "key", "headers"), _PUT_CASES)
+def test_fast_put_stores_and_answers_as_moto_does(
+    moto_s3: Any, bucket: str, key: str, headers: dict[str, str]
+) -> None:
+    """The same PUT through moto's app and through ``fast_put``, each then read back through
+    moto: the same answer (but the upload's own time and version id), the same object."""
+    from govreports_cli.s3_server import fast_put
+
+    def fast(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        got = fast_put(environ)
+        assert got is not None, "left to moto"
+        start_response(got.status, got.headers)
+        return [got.body]
+
+    answers, stored = [], []
+    for app in (moto_s3, fast):
+        response = _put_answer(app, bucket, key, headers)
+        shown = {
+            name.lower(): (value if name.lower() not in _UNIQUE else "…")
+            for name, value in response.headers.items()
+            if name.lower() not in {"x-amzn-requestid", "date", "server"}
+        }
+        answers.append((response.status_code, shown, response.get_data()))
+        (status, got, body), *rest = _stored(moto_s3, bucket, key)
+        got = {k: (v if k not in _UNIQUE else "…") for k, v in got.items()}
+        stored.append(((status, got, body), *rest))
+    assert answers[0] == answers[1]
+    moto_state, fast_state = stored
+    # A versioned bucket keeps one more version after the second PUT; all else is equal.
+    assert fast_state[1] == moto_state[1] + (bucket == "versioned")
+    assert (fast_state[0], *fast_state[2:]) == (moto_state[0], *moto_state[2:])
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        pytest.param("/bucket", {}, id="create-bucket"),
+        pytest.param("/nobucket/a.txt", {}, id="no-bucket"),
+        pytest.param("/bucket/a.txt?tagging", {}, id="query"),
+        pytest.param("/bucket/a.txt", {"x-amz-acl": "public-read"}, id="acl"),
+        pytest.param("/bucket/a.txt", {"x-amz-tagging": "a=b"}, id="tagging"),
+        pytest.param("/bucket/a.txt", {"x-amz-copy-source": "/bucket/raw/a.txt"}, id="copy"),
+        pytest.param("/bucket/a.txt", {"x-amz-server-side-encryption": "AES256"}, id="sse"),
+        pytest.param("/bucket/a.txt", {"x-amz-storage-class": "GLACIER"}, id="storage-class"),
+        pytest.param("/bucket/a.txt", {"If-None-Match": "*"}, id="if-none-match"),
+        pytest.param("/bucket/a.txt", {"Content-MD5": "1B2M2Y8AsgTpgAmY7PhCfg=="}, id="md5"),
+        pytest.param("/bucket/a.txt", {"Content-Encoding": "aws-chunked"}, id="chunked"),
+        pytest.param(
+            "/bucket/a.txt",
+            {"x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+            id="streaming",
+        ),
+        pytest.param(
+            "/bucket/a.txt", {"x-amz-sdk-checksum-algorithm": "CRC32"}, id="checksum-not-given"
+        ),
+        pytest.param(
+            "/bucket/a.txt", {"Content-Type": "application/x-www-form-urlencoded"}, id="form"
+        ),
+        pytest.param("/bucket/a.txt", {"Origin": "http://x"}, id="cors"),
+    ],
+)
+def test_other_puts_are_left_to_moto(moto_s3: Any, path: str, headers: dict[str, str]) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from govreports_cli.s3_server import fast_put
+
+    plain = EnvironBuilder(path="/bucket/a.txt", method="PUT", data=b"x").get_environ()
+    assert fast_put(plain) is not None  # built the same way, a plain PUT is answered
+    environ = EnvironBuilder(path=path, method="PUT", headers=headers, data=b"x").get_environ()
+    assert fast_put(environ) is None
+
+
 @pytest.mark.s3
 def test_requests_share_one_connection(s3_server: Server) -> None:
     """One keep-alive connection carries a client's requests (werkzeug's own handler closed it
