@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from govreports.settings import get_settings
 from tasks.audit import Audit, audit
+from tasks.batch import runs_of
 from tasks.delta import Curated
 from tasks.store import S3ObjectStore
 
@@ -36,8 +37,9 @@ def reconcile(mode: Literal["deployment", "inline"] = "deployment") -> dict[str,
     settings = get_settings()
     found = find_missing()
     missing = found.missing
-    size = settings.max_batch_objects
-    chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+    chunks = runs_of(
+        missing, lambda ref: ref.size, settings.max_batch_objects, settings.max_batch_bytes
+    )
     if mode == "inline":
         for chunk in chunks:
             ingest([r.key for r in chunk])

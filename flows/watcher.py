@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tasks.batch import is_full, runs_of
+
 if TYPE_CHECKING:
     import threading
 
@@ -124,6 +126,7 @@ class Watcher:
     bucket: str
     window: float = 1.0
     max_batch: int = 200
+    max_bytes: int = 64 * 1024 * 1024  # a run's objects together (settings.max_batch_bytes)
     burst_window: float | None = None  # None: the window
     poll_interval: float = 1.0
     pending: dict[str, Arrival] = field(default_factory=dict)
@@ -144,6 +147,7 @@ class Watcher:
             window=settings.batch_window_seconds,
             burst_window=settings.burst_window_seconds,
             max_batch=settings.max_batch_objects,
+            max_bytes=settings.max_batch_bytes,
             poll_interval=settings.poll_interval_seconds,
         )
 
@@ -173,7 +177,7 @@ class Watcher:
         over = self.first_arrival is not None and (
             now - self.first_arrival >= self.batch_window or fresh == 0
         )
-        full = len(self.pending) >= self.max_batch
+        full = is_full(list(self.pending.values()), _size, self.max_batch, self.max_bytes)
         if not (over or full):
             return 0
         # While a burst goes on (this turn brought new objects), a batch holding a full run
@@ -192,12 +196,13 @@ class Watcher:
         return launched
 
     def flush(self, *, whole: bool = True) -> int:
-        """Launch the pending objects, oldest first, in runs of ``max_batch``; ``whole=False``:
-        full runs only, the rest stays pending."""
+        """Launch the pending objects, oldest first, in runs of ``max_batch`` objects and
+        ``max_bytes`` bytes; ``whole=False``: full runs only, the rest stays pending."""
         launched = 0
-        batch = list(self.pending.values())
-        while batch and (whole or len(batch) >= self.max_batch):
-            chunk, batch = batch[: self.max_batch], batch[self.max_batch :]
+        runs = runs_of(list(self.pending.values()), _size, self.max_batch, self.max_bytes)
+        if not whole and runs and not is_full(runs[-1], _size, self.max_batch, self.max_bytes):
+            runs.pop()
+        for chunk in runs:
             refs = [a.ref for a in chunk]
             try:
                 self.launch([r.key for r in refs], idempotency_key(self.bucket, refs))
@@ -251,6 +256,10 @@ class Watcher:
                 stop.wait(rest)
         if self.pending:
             self.flush()
+
+
+def _size(arrival: Arrival) -> int:
+    return arrival.ref.size
 
 
 def make_source(settings: Settings) -> Source:

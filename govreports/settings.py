@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # documents; 10,000-object bursts ran as fast with 800 (58.4-64.3/s against 59.1-63.5/s)
     # and the worker peaked at 977-990 MiB against 1043-1076 (docs/adr/0017-bursts.md).
     max_batch_objects: int = 800
+    # ... and at most this many bytes of objects (one larger object goes alone): a run's
+    # fetched bytes stay in the worker's memory until parsed, and 800 scanned PDFs of a few
+    # MB each would make one run of gigabytes. 800 generated text reports are ~16 MB.
+    max_batch_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     # A batch starting within batch_window_seconds of the last launch (a burst going on)
     # collects this long (or up to max_batch_objects) before its run starts (flows/watcher.py).
     burst_window_seconds: float = Field(default=10.0, ge=0)

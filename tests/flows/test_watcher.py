@@ -206,3 +206,34 @@ def test_turns_are_paced_by_the_source_when_a_receive_costs_more_than_the_interv
     w.step(now=1.0)
     assert w.rest(started=0.0, now=1.0) == pytest.approx(2.0)
     assert w.rest(started=2.9, now=3.0) == pytest.approx(0.25)  # past due: the next turn soon
+
+
+def test_runs_are_cut_by_bytes_as_well_as_by_count() -> None:
+    """Scanned PDFs of a few MB: a run holds at most ``max_bytes`` of them, in upload order;
+    mid-burst the part below both limits keeps collecting."""
+    mb = 1024 * 1024
+    sizes = [30, 30, 30, 5, 80, 10]
+    source = ListSource(
+        [Arrival(ObjectRef(f"raw/{i}.pdf", "e", n * mb)) for i, n in enumerate(sizes)]
+    )
+    launch = Launches()
+    w = Watcher(
+        source=source,
+        launch=launch,
+        bucket="b",
+        window=1.0,
+        max_batch=10,
+        max_bytes=64 * mb,
+        burst_window=5,
+    )
+    w.step(now=0.0)
+    source.waiting.append(Arrival(ObjectRef("raw/6.pdf", "e", 1 * mb)))
+    assert w.step(now=0.5) == 5  # 185 MB pending: full by bytes
+    assert [keys for keys, _ in launch.calls] == [
+        ["raw/0.pdf", "raw/1.pdf"],
+        ["raw/2.pdf", "raw/3.pdf"],
+        ["raw/4.pdf"],  # larger than a run may be: alone
+    ]
+    assert sorted(w.pending) == ["raw/5.pdf@e", "raw/6.pdf@e"]  # 11 MB: collects on
+    assert w.step(now=1.0) == 2  # a quiet turn: the rest goes
+    assert launch.calls[-1][0] == ["raw/5.pdf", "raw/6.pdf"]
