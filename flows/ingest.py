@@ -207,6 +207,9 @@ def ingest(keys: list[str], dask_address: str | None = None) -> dict[str, Any]:
                 fetched = fetch(keys)
                 stage = "parse"
                 parsed = parse(_opaque(fetched))
+                # The batch's raw bytes: not needed past parse, not to be held through the
+                # heavy stages beside the next run's (a run of PDFs is tens of MB).
+                del fetched
                 stage = "validate"
                 held.enter_context(heavy)
                 validated = validate(_opaque(parsed))
