@@ -1,7 +1,7 @@
 """The watcher: a long-running loop that turns object arrivals into ``ingest`` runs.
 
 Arrivals within ``batch_window_seconds`` of the first one go into one run (up to
-``max_batch_objects``), so a burst of uploads costs a few flow runs rather than one each; a
+``max_batch_objects`` objects and ``max_batch_bytes`` bytes), so a burst of uploads costs a few flow runs rather than one each; a
 turn that brings nothing new ends the batch early, so a lone upload does not wait out the
 window. A batch that starts within ``window`` of the last launch is the continuation of a
 burst: it collects for ``burst_window_seconds`` instead, so a long burst costs few large

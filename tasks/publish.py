@@ -17,11 +17,12 @@ a predicate), so readers never see half of it. Concurrent publishers conflict
 at commit time; the whole publish is then retried against the new table state.
 
 Later years re-validated because this batch brought their earlier year
-(``Revalidated``) ride in the same ``rule_results``, ``reports`` and ``clean``
-commits as the batch: their new verdicts become visible with the report that
-changed them, and a run makes five data commits whatever it re-validates (each
-commit of a year partition scans every file of it for the ids it replaces:
-docs/adr/0017-bursts.md).
+(``Revalidated``) ride in the same ``rule_results`` commit as the batch, and in its
+``reports`` and ``clean`` commits when their verdict changed (a row replaced rewrites the
+file holding it, document text included): their new verdicts become visible with the
+report that changed them, and a run makes five data commits at most whatever it
+re-validates (each commit of a year partition scans every file of it for the ids it
+replaces: docs/adr/0017-bursts.md).
 """
 
 from __future__ import annotations
