@@ -1,18 +1,18 @@
 """The watcher: a long-running loop that turns object arrivals into ``ingest`` runs.
 
 Arrivals within ``batch_window_seconds`` of the first one go into one run (up to
-``max_batch_objects`` objects and ``max_batch_bytes`` bytes), so a burst of uploads costs a few flow runs rather than one each; a
-turn that brings nothing new ends the batch early, so a lone upload does not wait out the
-window. A batch that starts within ``window`` of the last launch is the continuation of a
-burst: it collects for ``burst_window_seconds`` instead, so a long burst costs few large
-runs (each run pays fixed costs: commits, suite runs, the quality site), while the first
-batch of a burst still goes after ``window``. A batch that fills up launches its full runs and
-keeps the rest collecting, and so does one whose window closes while the burst goes on, so a
-burst's runs are full ones, not full ones plus a few objects. Each run is created with an
-idempotency key made of the object versions it carries, so a re-delivered notification does
-not start a second run; publish is idempotent besides. Messages are acknowledged only after the run
-exists. A failure to create a run is logged and retried on the next turn; it never stops the
-loop.
+``max_batch_objects`` objects and ``max_batch_bytes`` bytes), so a burst of uploads costs a
+few flow runs rather than one each; a turn that brings nothing new ends the batch early, so
+a lone upload does not wait out the window. A batch that starts within ``window`` of the
+last launch is the continuation of a burst: it collects for ``burst_window_seconds``
+instead, so a long burst costs few large runs (each run pays fixed costs: commits, suite
+runs, the quality site), while the first batch of a burst still goes after ``window``. A
+batch that fills up launches its full runs and keeps the rest collecting, and so does one
+whose window closes while the burst goes on, so a burst's runs are full ones, not full ones
+plus a few objects. Each run is created with an idempotency key made of the object versions
+it carries, so a re-delivered notification does not start a second run; publish is
+idempotent besides. Messages are acknowledged only after the run exists. A failure to create
+a run is logged and retried on the next turn; it never stops the loop.
 """
 
 from __future__ import annotations
