@@ -259,24 +259,36 @@ def _byte_range(spec: str | None, size: int) -> tuple[int, int] | None:
     return begin, end
 
 
-def _plain_get_key(environ: dict[str, Any]) -> Any:
-    """The latest version of the key a plain GET asks for (moto's ``FakeKey``), or None: not
-    a plain GET, or no such object (moto answers those)."""
-    from moto.s3.models import FakeKey
-
+def _addressed(
+    environ: dict[str, Any], method: str, moto_headers: Iterable[str]
+) -> tuple[Any, str] | None:
+    """The bucket (moto's ``FakeBucket``) and key name a plain ``method`` request on one object
+    addresses, or None (moto answers): another method, a query string, one of
+    ``moto_headers``, no key, no such bucket, or a bucket that logs its requests."""
     raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
     if (
-        environ.get("REQUEST_METHOD") != "GET"
+        environ.get("REQUEST_METHOD") != method
         or environ.get("QUERY_STRING")
         or not raw.startswith("/")
         or "?" in raw
-        or any(h in environ for h in _MOTO_GET_HEADERS)
+        or any(h in environ for h in moto_headers)
     ):
         return None
     # moto's own reading of a path-style URL: unquoted, the bucket, then the key.
     bucket_name, _, key_name = unquote(raw).lstrip("/").partition("/")
     bucket = _moto_bucket(bucket_name) if key_name else None
-    key = None if bucket is None or bucket.logging else bucket.keys.get(key_name)
+    if bucket is None or bucket.logging:
+        return None
+    return bucket, key_name
+
+
+def _plain_get_key(environ: dict[str, Any]) -> Any:
+    """The latest version of the key a plain GET asks for (moto's ``FakeKey``), or None: not
+    a plain GET, or no such object (moto answers those)."""
+    from moto.s3.models import FakeKey
+
+    addressed = _addressed(environ, "GET", _MOTO_GET_HEADERS)
+    key = None if addressed is None else addressed[0].keys.get(addressed[1])
     # Missing, a delete marker, archived: moto's own answer.
     return key if isinstance(key, FakeKey) and key.storage_class == "STANDARD" else None
 
@@ -354,20 +366,21 @@ _MOTO_PUT_HEADERS = (
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _plain_put_bucket(environ: dict[str, Any]) -> tuple[Any, str, str | None] | None:
-    """The bucket, key and checksum algorithm of a plain PutObject that ``fast_put`` answers,
-    or None (moto answers). Decided from the request line and headers alone: the body is
-    read only once the request is known to be ours."""
-    raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
-    if (
-        environ.get("REQUEST_METHOD") != "PUT"
-        or environ.get("QUERY_STRING")
-        or not raw.startswith("/")
-        or "?" in raw
-        or any(h in environ for h in _MOTO_PUT_HEADERS)
-        or str(environ.get("CONTENT_TYPE", "")).lower().startswith(_FORM_TYPES)
-        or str(environ.get("HTTP_X_AMZ_CONTENT_SHA256", "")).startswith("STREAMING-")
-    ):
+@dataclass(frozen=True)
+class _PlainPut:
+    bucket: Any  # moto's FakeBucket
+    key_name: str
+    algorithm: str | None  # x-amz-sdk-checksum-algorithm
+    checksum: str | None  # its value, given in its x-amz-checksum-<algorithm> header
+
+
+def _plain_put(environ: dict[str, Any]) -> _PlainPut | None:
+    """A plain PutObject that ``fast_put`` answers, or None (moto answers). Decided from the
+    request line and headers alone: the body is read only once the request is known to be
+    ours."""
+    if str(environ.get("CONTENT_TYPE", "")).lower().startswith(_FORM_TYPES) or str(
+        environ.get("HTTP_X_AMZ_CONTENT_SHA256", "")
+    ).startswith("STREAMING-"):
         return None
     algorithm = environ.get("HTTP_X_AMZ_SDK_CHECKSUM_ALGORITHM")
     given = f"HTTP_X_AMZ_CHECKSUM_{algorithm.upper()}" if algorithm else None
@@ -379,37 +392,35 @@ def _plain_put_bucket(environ: dict[str, Any]) -> tuple[Any, str, str | None] | 
             and not name.startswith("HTTP_X_AMZ_META_")
         ):
             return None
-    if given is not None and not environ.get(given):
+    checksum = environ.get(given) if given else None
+    if given is not None and not checksum:
         return None  # moto computes it, or finds it in a trailer of the body
-    bucket_name, _, key_name = unquote(raw).lstrip("/").partition("/")
-    bucket = _moto_bucket(bucket_name) if key_name else None
-    # Logged, locked, under a policy: moto's own steps.
-    if bucket is None or bucket.logging or bucket.object_lock_enabled or bucket.policy:
+    addressed = _addressed(environ, "PUT", _MOTO_PUT_HEADERS)
+    # Locked, under a policy: moto's own steps.
+    if addressed is None or addressed[0].object_lock_enabled or addressed[0].policy:
         return None
-    return bucket, key_name, algorithm
+    return _PlainPut(*addressed, algorithm, checksum)
 
 
 def fast_put(environ: dict[str, Any]) -> Answer | None:
     """moto's answer to a plain PutObject (a body, its content headers and user metadata,
     a checksum given in a header), stored through moto's own backend (versioning and
     notifications included) without its application; None to leave the request to moto."""
-    plain = _plain_put_bucket(environ)
-    if plain is None:
+    put = _plain_put(environ)
+    if put is None:
         return None
     from moto.s3.models import s3_backends
     from moto.s3.utils import metadata_from_headers
     from werkzeug.datastructures import EnvironHeaders
 
-    bucket, key_name, algorithm = plain
+    bucket = put.bucket
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
-    checksum_header = f"x-amz-checksum-{algorithm.lower()}" if algorithm else None
-    checksum = environ.get(f"HTTP_X_AMZ_CHECKSUM_{algorithm.upper()}") if algorithm else None
     backend = s3_backends[bucket.account_id][bucket.partition]
     # As moto's put_object calls its backend, with what a plain request leaves at defaults.
     key = backend.put_object(
         bucket.name,
-        key_name,
+        put.key_name,
         body,
         storage="STANDARD",
         encryption=None,
@@ -418,17 +429,16 @@ def fast_put(environ: dict[str, Any]) -> Answer | None:
         lock_mode=None,
         lock_legal_status=None,
         lock_until=None,
-        checksum_value=checksum,
+        checksum_value=put.checksum,
     )
     key.set_metadata(metadata_from_headers(dict(EnvironHeaders(environ))))
     key.set_acl(bucket.acl)
-    key.website_redirect_location = None
-    if algorithm:
-        key.checksum_algorithm = algorithm
-    backend.put_object_tagging(key, {})
     headers: dict[str, str] = {}
-    if checksum_header and checksum:
-        headers[checksum_header] = checksum
+    if put.algorithm:
+        key.checksum_algorithm = put.algorithm
+        headers[f"x-amz-checksum-{put.algorithm.lower()}"] = str(put.checksum)
+    # Clears the tags an earlier version under this key had, as moto's put_object does.
+    backend.put_object_tagging(key, {})
     headers.update(key.response_dict)
     headers.pop("content-length", None)  # the response has no body
     headers["Content-Type"] = "text/html; charset=utf-8"
