@@ -184,11 +184,18 @@ _GET_CASES = [
 ]
 
 
-def _answers(app: Any, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+def _answers(
+    app: Any, path: str, headers: dict[str, str], *, method: str = "GET", data: bytes = b""
+) -> tuple[int, dict[str, str], bytes]:
     """status, headers (lower-cased names; the per-request ones left out) and body."""
     from werkzeug.test import Client
 
-    response = Client(app).get(path, headers={"Authorization": _SIGNED.format("s3"), **headers})
+    response = Client(app).open(
+        path,
+        method=method,
+        data=data,
+        headers={"Authorization": _SIGNED.format("s3"), **headers},
+    )
     shown = {
         name.lower(): value
         for name, value in response.headers.items()
@@ -279,23 +286,11 @@ _PUT_CASES = [
 ]
 
 
-def _put_answer(app: Any, bucket: str, key: str, headers: dict[str, str]) -> Any:
-    from werkzeug.test import Client
-
-    body = ("bytes of " + key).encode() if "empty" not in key else b""
-    return Client(app).put(
-        f"/{bucket}/{quote(key)}",
-        data=body,
-        headers={"Authorization": _SIGNED.format("s3"), **headers},
-    )
-
-
 def _stored(app: Any, bucket: str, key: str) -> Any:
     """What a later GET and moto's key say about the object: its answer, metadata, checksum."""
-    from moto.s3.models import s3_backends
+    from govreports_cli.s3_server import _moto_bucket
 
-    located = s3_backends.bucket_accounts[bucket]
-    versions = s3_backends[located[1]][located[0]].buckets[bucket].keys.getlist(key)
+    versions = _moto_bucket(bucket).keys.getlist(key)
     latest = versions[-1]
     return (
         _answers(app, f"/{bucket}/{quote(key)}", {}),
@@ -309,6 +304,10 @@ def _stored(app: Any, bucket: str, key: str) -> Any:
 
 # Per-object values that differ between any two uploads.
 _UNIQUE = {"last-modified", "x-amz-version-id"}
+
+
+def _masked(headers: dict[str, str]) -> dict[str, str]:
+    return {name: (value if name not in _UNIQUE else "…") for name, value in headers.items()}
 
 
 @pytest.mark.parametrize(("bucket", "key", "headers"), _PUT_CASES)
@@ -325,18 +324,14 @@ def test_fast_put_stores_and_answers_as_moto_does(
         start_response(got.status, got.headers)
         return [got.body]
 
+    data = ("bytes of " + key).encode() if "empty" not in key else b""
     answers, stored = [], []
     for app in (moto_s3, fast):
-        response = _put_answer(app, bucket, key, headers)
-        shown = {
-            name.lower(): (value if name.lower() not in _UNIQUE else "…")
-            for name, value in response.headers.items()
-            if name.lower() not in {"x-amzn-requestid", "date", "server"}
-        }
-        answers.append((response.status_code, shown, response.get_data()))
+        url = f"/{bucket}/{quote(key)}"
+        status, shown, body = _answers(app, url, headers, method="PUT", data=data)
+        answers.append((status, _masked(shown), body))
         (status, got, body), *rest = _stored(moto_s3, bucket, key)
-        got = {k: (v if k not in _UNIQUE else "…") for k, v in got.items()}
-        stored.append(((status, got, body), *rest))
+        stored.append(((status, _masked(got), body), *rest))
     assert answers[0] == answers[1]
     moto_state, fast_state = stored
     # A versioned bucket keeps one more version after the second PUT; all else is equal.
