@@ -204,16 +204,25 @@ def _answers(
     return response.status_code, shown, response.get_data()
 
 
+def _served(answer: Any) -> Any:
+    """A WSGI app answering every request with ``answer(environ)`` (``fast_get``,
+    ``fast_put``), which must not leave it to moto."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        got = answer(environ)
+        assert got is not None, "left to moto"
+        start_response(got.status, got.headers)
+        return [got.body]
+
+    return app
+
+
 @pytest.mark.parametrize(("key", "headers"), _GET_CASES)
 def test_fast_get_answers_as_moto_does(moto_s3: Any, key: str, headers: dict[str, str]) -> None:
     """``fast_get`` against moto's own S3 app: the same status, headers and bytes."""
     from govreports_cli.s3_server import fast_get
 
-    def fast(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        got = fast_get(environ)
-        assert got is not None, "left to moto"
-        start_response(got.status, got.headers)
-        return [got.body]
+    fast = _served(fast_get)
 
     bucket, path = (
         ("versioned", key.split("/", 1)[1])
@@ -318,11 +327,7 @@ def test_fast_put_stores_and_answers_as_moto_does(
     moto: the same answer (but the upload's own time and version id), the same object."""
     from govreports_cli.s3_server import fast_put
 
-    def fast(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        got = fast_put(environ)
-        assert got is not None, "left to moto"
-        start_response(got.status, got.headers)
-        return [got.body]
+    fast = _served(fast_put)
 
     data = ("bytes of " + key).encode() if "empty" not in key else b""
     answers, stored = [], []
