@@ -344,6 +344,22 @@ def test_fast_put_stores_and_answers_as_moto_does(
     assert (fast_state[0], *fast_state[2:]) == (moto_state[0], *moto_state[2:])
 
 
+def test_fast_put_over_a_tagged_object_leaves_no_tags(moto_s3: Any) -> None:
+    """An upload replaces the object's tags with its own (none), as moto's put_object does:
+    the parity test above cannot see it, its moto PUT clears them first."""
+    import boto3
+
+    from govreports_cli.s3_server import fast_put
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.put_object(Bucket="bucket", Key="tagged.txt", Body=b"old", Tagging="source=old")
+    assert _answers(moto_s3, "/bucket/tagged.txt", {})[1]["x-amz-tagging-count"] == "1"
+    status, _, _ = _answers(_served(fast_put), "/bucket/tagged.txt", {}, method="PUT", data=b"new")
+    assert status == 200
+    assert s3.get_object_tagging(Bucket="bucket", Key="tagged.txt")["TagSet"] == []
+    assert "x-amz-tagging-count" not in _answers(moto_s3, "/bucket/tagged.txt", {})[1]
+
+
 @pytest.mark.parametrize(
     ("path", "headers"),
     [
