@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -126,7 +127,8 @@ class Watcher:
     bucket: str
     window: float = 1.0
     max_batch: int = 200
-    max_bytes: int = 64 * 1024 * 1024  # a run's objects together (settings.max_batch_bytes)
+    # A run's objects together; no limit unless given (from_settings: max_batch_bytes).
+    max_bytes: int = sys.maxsize
     burst_window: float | None = None  # None: the window
     poll_interval: float = 1.0
     pending: dict[str, Arrival] = field(default_factory=dict)
