@@ -378,6 +378,9 @@ def _plain_put(environ: dict[str, Any]) -> _PlainPut | None:
     """A plain PutObject that ``fast_put`` answers, or None (moto answers). Decided from the
     request line and headers alone: the body is read only once the request is known to be
     ours."""
+    # Every request that is not a PUT (most: GETs fast_get declined, listings) stops here.
+    if environ.get("REQUEST_METHOD") != "PUT":
+        return None
     if str(environ.get("CONTENT_TYPE", "")).lower().startswith(_FORM_TYPES) or str(
         environ.get("HTTP_X_AMZ_CONTENT_SHA256", "")
     ).startswith("STREAMING-"):
